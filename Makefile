@@ -1,0 +1,34 @@
+# Showroom CRM — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install messages bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var/celery/queue var/celery/processed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Showroom CRM: http://127.0.0.1:8000/  (Ctrl-C stops the web server, worker and beat)"
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+
+test: install
+	mkdir -p var/celery/queue var/celery/processed
+	$(BIN)/python -m pytest
+
+# Regenerate the translation catalogue after changing strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore .venv --ignore var
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv

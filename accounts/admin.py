@@ -1,0 +1,34 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from accounts.roles import user_set_role
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "manager"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Showroom"), {"fields": ("role", "team")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Showroom"), {"fields": ("role", "team")}),)
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Users are deactivated, never deleted: what they own belongs to the dealership.
+        return False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_set_role(user=form.instance, role=form.instance.role)
+
+    @admin.action(description=_("Deactivate selected users"))
+    def deactivate(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, _("%(count)d users deactivated.") % {"count": count}, messages.SUCCESS)

@@ -1,0 +1,104 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_is_private_by_default(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_login_page_is_in_chinese_by_default(client):
+    response = client.get(reverse("accounts:login"))
+
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.text
+    assert "登录" in response.text
+
+
+def test_english_is_selectable(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    response = client.get(reverse("accounts:login"))
+
+    assert 'lang="en"' in response.text
+    assert "Log in" in response.text
+
+
+def test_login_rotates_the_session_and_logout_ends_it(client, consultant, password):
+    client.get(reverse("accounts:login"))
+    client.session.save()
+    anonymous_key = client.session.session_key
+
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": password})
+
+    assert response.status_code == 302
+    assert client.session.session_key != anonymous_key
+    assert client.get(reverse("home")).status_code == 200
+
+    client.post(reverse("accounts:logout"))
+
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_login_is_locked_after_five_failures_even_with_the_right_password(client, consultant, password):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"})
+
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": password})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username(client, consultant, teammate, password):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"})
+
+    response = client.post(reverse("accounts:login"), {"username": "amy", "password": password})
+
+    assert response.status_code == 302
+
+
+def test_sessions_end_after_two_idle_hours_but_not_while_in_use(client, consultant, password):
+    client.post(reverse("accounts:login"), {"username": "alice", "password": password})
+    with time_machine.travel(timezone.now() + timedelta(minutes=100)):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=190)):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=190 + 121)):
+        assert client.get(reverse("home")).status_code == 302
+
+
+def test_logout_refuses_get(login, consultant):
+    client = login(consultant)
+
+    assert client.get(reverse("accounts:logout")).status_code == 405
+
+
+def test_forms_are_csrf_protected(consultant, password):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(reverse("accounts:login"), {"username": "alice", "password": password})
+
+    assert response.status_code == 403
+
+
+def test_user_cannot_be_deleted_while_they_own_a_team(showroom_manager):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        showroom_manager.delete()
+
+    assert User.objects.filter(pk=showroom_manager.pk).exists()

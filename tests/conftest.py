@@ -1,0 +1,79 @@
+"""The fixture trio of the house style, plus the other roles: each test says who is looking."""
+
+import pytest
+
+from accounts.models import User
+from tests.factories import PASSWORD, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="Team A")
+
+
+@pytest.fixture
+def other_team():
+    return TeamFactory(name="Team B")
+
+
+@pytest.fixture
+def showroom_manager(team):
+    manager = UserFactory(username="manager", role=User.Role.SHOWROOM_MANAGER, team=team)
+    team.manager = manager
+    team.save(update_fields=["manager"])
+    return manager
+
+
+@pytest.fixture
+def consultant(team):
+    return UserFactory(username="alice", role=User.Role.CONSULTANT, team=team)
+
+
+@pytest.fixture
+def teammate(team):
+    return UserFactory(username="amy", role=User.Role.CONSULTANT, team=team)
+
+
+@pytest.fixture
+def other_consultant(other_team):
+    """A consultant of another team: must see nothing of `consultant`'s customers."""
+    return UserFactory(username="charlie", role=User.Role.CONSULTANT, team=other_team)
+
+
+@pytest.fixture
+def other_manager(other_team):
+    manager = UserFactory(username="othermanager", role=User.Role.SHOWROOM_MANAGER, team=other_team)
+    other_team.manager = manager
+    other_team.save(update_fields=["manager"])
+    return manager
+
+
+@pytest.fixture
+def sales_manager():
+    return UserFactory(username="boss", role=User.Role.SALES_MANAGER)
+
+
+@pytest.fixture
+def reception():
+    return UserFactory(username="frontdesk", role=User.Role.RECEPTION)
+
+
+@pytest.fixture
+def administrator():
+    return UserFactory(username="root", role=User.Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
