@@ -8,6 +8,10 @@ from accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("leads/", include("leads.urls")),
+    path("followups/", include("followups.urls")),
+    path("owners/", include("owners.urls")),
+    path("reports/", include("reports.urls")),
     # The login page offers the language switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

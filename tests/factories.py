@@ -1,7 +1,10 @@
 import factory
+from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import user_set_role
+from leads.models import Customer
+from leads.services import customer_create
 
 PASSWORD = "test-pass-123"
 
@@ -28,3 +31,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create:
             user_set_role(user=self, role=self.role)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A customer row as stored; use `prospect_create` below when the follow-up task matters."""
+
+    class Meta:
+        model = Customer
+
+    name = factory.Faker("name", locale="zh_CN")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    consultant = factory.SubFactory(UserFactory)
+    grade = Customer.Grade.B
+    graded_on = factory.LazyFunction(timezone.localdate)
+    first_contact_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.SelfAttribute("consultant")
+    updated_by = factory.SelfAttribute("consultant")
+
+
+def prospect_create(*, consultant, grade=Customer.Grade.B, first_contact_on=None, **fields) -> Customer:
+    """A prospect created as the product creates it: pending card, grade history, first task."""
+    fields.setdefault("name", factory.Faker("name", locale="zh_CN").evaluate(None, None, {"locale": "zh_CN"}))
+    fields.setdefault("phone", f"138{Customer.objects.count() + 10_000_000:08d}")
+    return customer_create(
+        fields={"grade": grade, **fields}, consultant=consultant, by=consultant, first_contact_on=first_contact_on
+    )

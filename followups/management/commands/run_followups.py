@@ -1,0 +1,20 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from followups.services import followups_run_daily
+
+
+class Command(BaseCommand):
+    help = "Run the daily follow-up job (what Celery beat runs each morning) for a day."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, date=None, **options):
+        run = followups_run_daily(day=date or timezone.localdate())
+        self.stdout.write(
+            f"Follow-ups for {run.day}: {run.created} created, {run.closed} closed, "
+            f"{run.marked_overdue} marked overdue, {run.escalated} escalated ({run.duration_ms} ms)."
+        )

@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from leads.models import Contact, Customer
+
+User = settings.AUTH_USER_MODEL
+
+
+class RuleSet(models.Model):
+    """A table of follow-up rules per grade. Presets "SVW" and "Lotus" ship as data; one is active."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    defeat_revisit_days = models.PositiveSmallIntegerField(_("defeated customers: revisit every (days)"), default=90)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("follow-up rule set")
+        verbose_name_plural = _("follow-up rule sets")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_rule_set")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GradeRule(models.Model):
+    """For one grade: the first follow-up within N days, then at least `times` every `per_days` days."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
+    grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices)
+    first_within_days = models.PositiveSmallIntegerField(_("first follow-up within (days)"), null=True, blank=True)
+    times = models.PositiveSmallIntegerField(_("at least … times"), default=1)
+    per_days = models.PositiveSmallIntegerField(_("every … days"))
+
+    class Meta:
+        ordering = ["rule_set", "grade"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "grade"], name="one_rule_per_grade")]
+
+    def __str__(self):
+        return f"{self.rule_set} {self.grade}"
+
+
+class Task(models.Model):
+    class Kind(models.TextChoices):
+        FIRST_CONTACT = "first_contact", _("First contact")
+        CADENCE = "cadence", _("Grade cadence")
+        APPOINTMENT = "appointment", _("Appointment")
+        CARE_MILESTONE = "care", _("Owner care milestone")
+        BIRTHDAY = "birthday", _("Birthday")
+        INSURANCE = "insurance", _("Insurance renewal")
+        DEFEAT_REVISIT = "defeat_revisit", _("Defeat revisit")
+        ESCALATION = "escalation", _("Manager escalation")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        OVERDUE = "overdue", _("Overdue")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # The "next follow-up" of a prospect: exactly one of these is open per customer.
+    PROSPECT_KINDS = (Kind.FIRST_CONTACT, Kind.CADENCE, Kind.APPOINTMENT)
+    PENDING = (Status.OPEN, Status.OVERDUE)
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_on = models.DateField(_("due"))
+    assignee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("assignee"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("completed by contact"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(kind__in=["first_contact", "cadence", "appointment"], status__in=["open", "overdue"]),
+                name="one_open_prospect_task",
+            ),
+            # Calendar tasks (care plan, birthday, escalation…) exist once per customer, kind and day.
+            models.UniqueConstraint(
+                fields=["customer", "kind", "due_on"],
+                condition=~Q(kind__in=["first_contact", "cadence", "appointment"]),
+                name="one_calendar_task_per_day",
+            ),
+        ]
+        indexes = [
+            # Today page and morning meeting: a consultant's pending tasks by due date.
+            models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_due"),
+            # Daily job: pending tasks past their date.
+            models.Index(fields=["status", "due_on"], name="task_status_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.customer_id} {self.due_on}"
+
+
+class RunLog(models.Model):
+    """One run of the daily job."""
+
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    created = models.PositiveIntegerField(_("created"), default=0)
+    closed = models.PositiveIntegerField(_("closed"), default=0)
+    marked_overdue = models.PositiveIntegerField(_("marked overdue"), default=0)
+    escalated = models.PositiveIntegerField(_("escalated"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("daily job run")
+        verbose_name_plural = _("daily job runs")

@@ -1,0 +1,57 @@
+"""Follow-up date arithmetic (SPEC §2, §4): pure functions over plain values, no ORM.
+
+A prospect is first followed up within the grade's first deadline counted from the first contact;
+after that at least `times` every `per_days` days, so the next contact is due `per_days // times`
+days (at least one) after the last one. An appointment agreed with the customer wins over the rule,
+and a date the consultant sets may bring the follow-up forward but never push it past the rule.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Cadence:
+    first_within_days: int | None
+    times: int
+    per_days: int
+
+    @property
+    def interval_days(self) -> int:
+        return max(1, self.per_days // max(1, self.times))
+
+
+@dataclass(frozen=True)
+class Due:
+    on: date
+    kind: str  # "first_contact", "cadence" or "appointment": the Task.Kind values
+
+
+def rule_due(cadence: Cadence, *, first_contact: date, last_followup: date | None) -> Due:
+    """The latest date the rules allow for the next follow-up."""
+    if last_followup is None:
+        days = cadence.first_within_days if cadence.first_within_days is not None else cadence.interval_days
+        return Due(first_contact + timedelta(days=days), "first_contact")
+    return Due(last_followup + timedelta(days=cadence.interval_days), "cadence")
+
+
+def next_due(
+    cadence: Cadence,
+    *,
+    first_contact: date,
+    last_followup: date | None,
+    appointment: date | None = None,
+    requested: date | None = None,
+    today: date,
+) -> Due:
+    """When the prospect's next follow-up is due.
+
+    `appointment`: the day of a time agreed with the customer; it wins if not already past.
+    `requested`: the date the consultant wrote down; it may only bring the rule date forward.
+    """
+    if appointment is not None and appointment >= today:
+        return Due(appointment, "appointment")
+    due = rule_due(cadence, first_contact=first_contact, last_followup=last_followup)
+    if requested is not None and requested < due.on:
+        return Due(max(requested, today), due.kind)
+    return due

@@ -1,0 +1,211 @@
+"""Follow-up tasks: the prospect's one open task, and the daily job (SPEC §4)."""
+
+import time
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from followups import rules
+from followups.models import GradeRule, RunLog, RuleSet, Task
+from leads.models import Contact, Customer
+
+BATCH = 2000
+
+
+def active_cadences() -> dict[str, rules.Cadence]:
+    """grade -> Cadence of the active rule set."""
+    return {
+        rule.grade: rules.Cadence(rule.first_within_days, rule.times, rule.per_days)
+        for rule in GradeRule.objects.filter(rule_set__is_active=True)
+    }
+
+
+def _due_for(customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None) -> rules.Due:
+    return rules.next_due(
+        cadence,
+        first_contact=customer.first_contact_on,
+        last_followup=customer.last_contact_on,
+        appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
+        requested=requested,
+        today=today,
+    )
+
+
+@transaction.atomic
+def prospect_task_reschedule(
+    *,
+    customer: Customer,
+    contact: Contact | None = None,
+    requested: date | None = None,
+    cadences: dict[str, rules.Cadence] | None = None,
+) -> Task | None:
+    """Bring the customer's one open follow-up task in line with the rules.
+
+    With `contact`, the pending task is done (completed by that contact) and the next one opened;
+    without, the pending task moves to the date the current grade, appointment and rules give.
+    A customer who is no longer worked as a prospect keeps no open task.
+    """
+    today = timezone.localdate()
+    pending = (
+        Task.objects.select_for_update()
+        .filter(customer=customer, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+        .first()
+    )
+    if pending is not None and contact is not None:
+        pending.status = Task.Status.DONE
+        pending.contact = contact
+        pending.closed_at = timezone.now()
+        pending.save(update_fields=["status", "contact", "closed_at"])
+        pending = None
+
+    if customer.status not in Customer.OPEN_STATUSES or customer.status == Customer.Status.DEFEAT_PENDING:
+        if pending is not None:
+            _cancel(Task.objects.filter(pk=pending.pk))
+        return None
+
+    cadence = (cadences or active_cadences()).get(customer.grade)
+    if cadence is None:
+        return pending
+    due = _due_for(customer, cadence, today=today, requested=requested)
+    status = Task.Status.OVERDUE if due.on < today else Task.Status.OPEN
+    if pending is None:
+        pending = Task.objects.create(
+            customer=customer, kind=due.kind, due_on=due.on, status=status,
+            assignee_id=customer.consultant_id, reason=customer.next_followup_reason,
+        )
+    else:
+        pending.kind, pending.due_on, pending.status = due.kind, due.on, status
+        pending.assignee_id = customer.consultant_id
+        pending.reason = customer.next_followup_reason
+        pending.save(update_fields=["kind", "due_on", "status", "assignee", "reason"])
+    Customer.objects.filter(pk=customer.pk).update(next_followup_on=due.on)
+    customer.next_followup_on = due.on
+    return pending
+
+
+def _cancel(tasks) -> int:
+    return tasks.filter(status__in=Task.PENDING).update(status=Task.Status.CANCELLED, closed_at=timezone.now())
+
+
+@transaction.atomic
+def customer_tasks_cancel(*, customer: Customer) -> int:
+    """A defeat or a delivery ends the prospect's follow-ups."""
+    Customer.objects.filter(pk=customer.pk).update(next_followup_on=None)
+    return _cancel(Task.objects.filter(customer=customer))
+
+
+@transaction.atomic
+def rule_set_activate(*, rule_set: RuleSet) -> int:
+    """Make `rule_set` the active one and recompute every open prospect's next due date."""
+    RuleSet.objects.filter(is_active=True).exclude(pk=rule_set.pk).update(is_active=False)
+    RuleSet.objects.filter(pk=rule_set.pk).update(is_active=True)
+    return prospects_reschedule()
+
+
+def prospects_reschedule() -> int:
+    """Recompute the open task of every open prospect (after the active rules changed)."""
+    cadences = active_cadences()
+    count = 0
+    ids = list(Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED]).values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        for customer in Customer.objects.filter(pk__in=ids[start:start + BATCH]):
+            prospect_task_reschedule(customer=customer, cadences=cadences)
+            count += 1
+    return count
+
+
+def _missing_prospect_tasks(day: date) -> int:
+    """Open prospects without their open task get one (healing a gap; the constraint keeps it single)."""
+    cadences = active_cadences()
+    pending = Task.objects.filter(customer=OuterRef("pk"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+    created = 0
+    while True:
+        batch = list(
+            Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED])
+            .filter(~Exists(pending))
+            .order_by("pk")[:BATCH]
+        )
+        if not batch:
+            return created
+        rows = []
+        for customer in batch:
+            cadence = cadences.get(customer.grade)
+            if cadence is None:
+                continue
+            due = _due_for(customer, cadence, today=day)
+            rows.append(
+                Task(
+                    customer=customer, kind=due.kind, due_on=due.on, assignee_id=customer.consultant_id,
+                    status=Task.Status.OVERDUE if due.on < day else Task.Status.OPEN,
+                    reason=customer.next_followup_reason,
+                )
+            )
+        if not rows:
+            return created
+        before = Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count()
+        Task.objects.bulk_create(rows, ignore_conflicts=True)
+        created += Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count() - before
+
+
+def _mark_overdue(day: date) -> int:
+    return Task.objects.filter(status=Task.Status.OPEN, due_on__lt=day).update(status=Task.Status.OVERDUE)
+
+
+def _close_orphans() -> int:
+    """Prospect tasks of customers no longer worked as prospects are cancelled."""
+    return _cancel(
+        Task.objects.filter(kind__in=Task.PROSPECT_KINDS).exclude(
+            customer__status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED]
+        )
+    )
+
+
+def _escalate(day: date) -> int:
+    """An H or A prospect overdue by a day or more goes to the team's showroom manager, once per episode."""
+    open_escalation = Task.objects.filter(customer=OuterRef("customer_id"), kind=Task.Kind.ESCALATION, status__in=Task.PENDING)
+    overdue = (
+        Task.objects.filter(
+            kind__in=Task.PROSPECT_KINDS,
+            status__in=Task.PENDING,
+            due_on__lte=day - timedelta(days=1),
+            customer__grade__in=[Customer.Grade.H, Customer.Grade.A],
+            customer__status=Customer.Status.ACTIVE,
+            assignee__team__manager__isnull=False,
+        )
+        .filter(~Exists(open_escalation))
+        .values_list("customer_id", "assignee__team__manager_id", "due_on")
+    )
+    rows = [
+        Task(customer_id=customer_id, kind=Task.Kind.ESCALATION, due_on=day, assignee_id=manager_id,
+             reason=f"overdue since {due_on.isoformat()}")
+        for customer_id, manager_id, due_on in overdue.iterator()
+    ]
+    before = Task.objects.filter(kind=Task.Kind.ESCALATION, due_on=day).count()
+    Task.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return Task.objects.filter(kind=Task.Kind.ESCALATION, due_on=day).count() - before
+
+
+# Further steps of the daily job register here: callables (day) -> number of tasks created.
+# The owners' care plan adds its step in owners/apps.py.
+EXTRA_STEPS: list = []
+
+
+def followups_run_daily(*, day: date) -> RunLog:
+    """The daily job. Safe to run twice, late, or concurrently: the task constraints forbid duplicates."""
+    started_at = timezone.now()
+    clock = time.monotonic()
+    closed = _close_orphans()
+    created = _missing_prospect_tasks(day) + sum(step(day) for step in EXTRA_STEPS)
+    marked_overdue = _mark_overdue(day)
+    escalated = _escalate(day)
+    return RunLog.objects.create(
+        day=day,
+        started_at=started_at,
+        duration_ms=int((time.monotonic() - clock) * 1000),
+        created=created,
+        closed=closed,
+        marked_overdue=marked_overdue,
+        escalated=escalated,
+    )

@@ -1,0 +1,343 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+User = settings.AUTH_USER_MODEL
+
+
+class CodeList(models.Model):
+    """A short list the administrator edits in the admin (models, colours, channels, reasons)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CarModel(CodeList):
+    class Meta(CodeList.Meta):
+        verbose_name = _("car model")
+        verbose_name_plural = _("car models")
+
+
+class Colour(CodeList):
+    class Meta(CodeList.Meta):
+        verbose_name = _("colour")
+        verbose_name_plural = _("colours")
+
+
+class Channel(CodeList):
+    """Where the customer heard of us: A newspaper … J other, as on the paper register."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+
+    class Meta(CodeList.Meta):
+        ordering = ["sort_order", "code"]
+        verbose_name = _("source channel")
+        verbose_name_plural = _("source channels")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class DefeatReason(CodeList):
+    class Meta(CodeList.Meta):
+        verbose_name = _("defeat reason")
+        verbose_name_plural = _("defeat reasons")
+
+
+class Customer(models.Model):
+    """The customer info card (客户信息卡): a prospect, later an owner or a defeated customer."""
+
+    class Grade(models.TextChoices):
+        O = "O", _("O · ordered")
+        H = "H", _("H · buys within 7 days")
+        A = "A", _("A · buys within 15 days")
+        B = "B", _("B · buys within 30 days")
+        C = "C", _("C · buys within 2–3 months")
+        N = "N", _("N · not yet known")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ORDERED = "ordered", _("Ordered")
+        DELIVERED = "delivered", _("Delivered (owner)")
+        DEFEAT_PENDING = "defeat_pending", _("Defeat pending")
+        DEFEATED = "defeated", _("Defeated")
+        DORMANT = "dormant", _("Dormant")
+
+    class Intake(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE_IN = "phone_in", _("Phone-in")
+        OEM = "oem", _("OEM-assigned lead")
+        OWNER_REFERRAL = "owner_referral", _("Referral by an owner")
+        PROSPECTING = "prospecting", _("Outbound prospecting")
+        ALLIANCE = "alliance", _("Alliance partner")
+
+    class CardStatus(models.TextChoices):
+        PENDING = "pending", _("Pending sign-off")
+        SIGNED = "signed", _("Signed")
+        RETURNED = "returned", _("Returned")
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Payment(models.TextChoices):
+        CASH = "cash", _("Cash")
+        LOAN = "loan", _("Loan")
+
+    # Statuses in which a customer is still worked as a prospect.
+    OPEN_STATUSES = (Status.ACTIVE, Status.ORDERED, Status.DEFEAT_PENDING)
+
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, unique=True, help_text=_("Mobile (11 digits) or landline with area code"))
+    phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    region = models.CharField(_("region / district"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=50, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    best_contact_time = models.CharField(_("best time and place to visit"), max_length=100, blank=True)
+    interests = models.CharField(_("interests"), max_length=200, blank=True)
+    decision_maker = models.CharField(_("purchase decision maker"), max_length=50, blank=True)
+
+    car_model = models.ForeignKey(CarModel, verbose_name=_("intended model"), on_delete=models.PROTECT, null=True, blank=True)
+    colour = models.ForeignKey(Colour, verbose_name=_("colour"), on_delete=models.PROTECT, null=True, blank=True)
+    trim = models.CharField(_("trim"), max_length=50, blank=True)
+    budget = models.CharField(_("budget"), max_length=50, blank=True)
+    payment = models.CharField(_("payment"), max_length=4, choices=Payment.choices, blank=True)
+    loan_bank = models.CharField(_("loan bank"), max_length=50, blank=True)
+    loan_term_months = models.PositiveSmallIntegerField(_("loan term (months)"), null=True, blank=True)
+    loan_monthly_payment = models.DecimalField(_("monthly payment"), max_digits=10, decimal_places=2, null=True, blank=True)
+    trade_in = models.CharField(_("trade-in car"), max_length=100, blank=True)
+    competitor_models = models.CharField(_("competitor models considered"), max_length=200, blank=True)
+
+    channel = models.ForeignKey(Channel, verbose_name=_("source channel"), on_delete=models.PROTECT, null=True, blank=True)
+    intake = models.CharField(_("intake"), max_length=20, choices=Intake.choices, default=Intake.WALK_IN)
+    consultant = models.ForeignKey(User, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="customers")
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.N)
+    graded_on = models.DateField(_("graded on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    first_contact_on = models.DateField(_("first contact"))
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    next_followup_reason = models.CharField(_("reason for next follow-up"), max_length=200, blank=True)
+    appointment_at = models.DateTimeField(_("agreed appointment"), null=True, blank=True)
+
+    card_status = models.CharField(_("card"), max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING)
+    card_signed_by = models.ForeignKey(User, verbose_name=_("signed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    card_signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    card_return_comment = models.TextField(_("return comment"), blank=True)
+
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped by every save through leads.services; a stale form is refused (SPEC §7).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            # Customer list of one consultant, newest first.
+            models.Index(fields=["consultant", "-created_at"], name="customer_consultant_recent"),
+            # Overdue filter and today's list: open prospects by next follow-up date.
+            models.Index(fields=["consultant", "status", "next_followup_on"], name="customer_consultant_due"),
+            # Sign-off queue: a team's pending cards.
+            models.Index(fields=["card_status", "consultant"], name="customer_card_queue"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class CustomerChange(models.Model):
+    """History of a customer's grade, consultant, status and card (who, when, from, to)."""
+
+    class Field(models.TextChoices):
+        GRADE = "grade", _("Grade")
+        CONSULTANT = "consultant", _("Consultant")
+        STATUS = "status", _("Status")
+        CARD = "card", _("Card")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    old_value = models.CharField(_("from"), max_length=100, blank=True)
+    new_value = models.CharField(_("to"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["customer", "field", "-changed_at"], name="change_customer_field")]
+
+
+class SubmissionKeyed(models.Model):
+    """A row created from a form carries the form's one-time key: a resent form makes no second row."""
+
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Contact(SubmissionKeyed):
+    """One follow-up contact (跟进记录)."""
+
+    class Method(models.TextChoices):
+        SHOWROOM = "showroom", _("Showroom visit")
+        PHONE = "phone", _("Phone")
+        MESSAGE = "message", _("SMS / WeChat")
+        DM = "dm", _("DM letter")
+        EMAIL = "email", _("Email")
+        HOME_VISIT = "home_visit", _("Home visit")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    contacted_at = models.DateTimeField(_("contacted at"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    content = models.TextField(_("content"))
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    grade_after = models.CharField(_("grade after"), max_length=1, choices=Customer.Grade.choices)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    next_followup_reason = models.CharField(_("reason for next follow-up"), max_length=200, blank=True)
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-contacted_at"], name="contact_customer_recent"),
+            # Reports: contacts per consultant per day.
+            models.Index(fields=["consultant", "contacted_at"], name="contact_consultant_day"),
+        ]
+
+
+class Visit(SubmissionKeyed):
+    """One walk-in party on the visit register (来店客户登记表)."""
+
+    visit_date = models.DateField(_("date"))
+    arrived_at = models.TimeField(_("arrival"))
+    left_at = models.TimeField(_("left"), null=True, blank=True)
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    is_first_visit = models.BooleanField(_("first visit"), default=True)
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="visits", verbose_name=_("consultant"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="visits")
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("model"))
+    colour = models.ForeignKey(Colour, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("colour"))
+    discussion = models.TextField(_("discussion"), blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices, blank=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("channel"))
+    test_drive = models.BooleanField(_("test drive"), default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["visit_date", "arrived_at", "id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            # The register of one day; reports by consultant and day.
+            models.Index(fields=["visit_date", "consultant"], name="visit_day_consultant"),
+        ]
+
+    @property
+    def visit_mark(self) -> str:
+        return "F" if self.is_first_visit else "S"
+
+
+class PhoneCall(SubmissionKeyed):
+    """One phone-in on the phone register (来电客户登记表)."""
+
+    call_date = models.DateField(_("date"))
+    called_at = models.TimeField(_("time"))
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="phone_calls", verbose_name=_("consultant"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="phone_calls")
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("model"))
+    content = models.TextField(_("content"), blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices, blank=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("channel"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call_date", "called_at", "id"]
+        verbose_name = _("phone-in")
+        verbose_name_plural = _("phone-ins")
+        indexes = [models.Index(fields=["call_date", "consultant"], name="call_day_consultant")]
+
+
+class DutySlot(models.Model):
+    """A consultant on duty on a day, in the reception rotation's order (接待轮序)."""
+
+    day = models.DateField(_("day"))
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="duty_slots", verbose_name=_("consultant"))
+    position = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["day", "position"]
+        constraints = [models.UniqueConstraint(fields=["day", "consultant"], name="duty_once_per_day")]
+
+
+class Order(SubmissionKeyed):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    ordered_on = models.DateField(_("order date"))
+    car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, verbose_name=_("model"))
+    colour = models.ForeignKey(Colour, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("colour"))
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    deposit = models.DecimalField(_("deposit"), max_digits=12, decimal_places=2, null=True, blank=True)
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="orders", verbose_name=_("consultant"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ordered_on", "-id"]
+        indexes = [models.Index(fields=["consultant", "ordered_on"], name="order_consultant_day")]
+
+
+class Defeat(SubmissionKeyed):
+    """A defeat request (战败申请) and the showroom manager's decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="defeats")
+    reason = models.ForeignKey(DefeatReason, on_delete=models.PROTECT, verbose_name=_("reason"))
+    brand_bought = models.CharField(_("brand bought instead"), max_length=50, blank=True)
+    model_bought = models.CharField(_("model bought instead"), max_length=50, blank=True)
+    analysis = models.TextField(_("analysis"))
+    could_have_done = models.TextField(_("what could have been done"), blank=True)
+    filed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="defeats_filed", verbose_name=_("filed by"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=Q(status="pending"), name="one_pending_defeat_per_customer"
+            )
+        ]

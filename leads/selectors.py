@@ -1,0 +1,21 @@
+"""Reads of customers, already scoped to what the user may see (accounts.visibility)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.visibility import scope_to_user
+from leads.models import Customer
+
+
+def customers_for_user(user: User) -> QuerySet[Customer]:
+    return scope_to_user(Customer.objects.all(), user)
+
+
+def get_customer_for_user(user: User, pk: int, *, queryset: QuerySet[Customer] | None = None) -> Customer:
+    """The customer, or 404 if it does not exist or the user may not see it (never 403: SPEC §1)."""
+    base = queryset if queryset is not None else Customer.objects.all()
+    try:
+        return scope_to_user(base, user).get(pk=pk)
+    except Customer.DoesNotExist:
+        raise Http404

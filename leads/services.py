@@ -1,0 +1,258 @@
+"""Every change of a customer's state, one function each (atomic, with its history row)."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Callable, TypeVar
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from followups import services as followups
+from leads.models import Contact, Customer, CustomerChange, Defeat, Order
+
+M = TypeVar("M", bound=models.Model)
+
+
+class StaleEdit(Exception):
+    """Someone saved the card after this form was opened."""
+
+    def __init__(self, customer: Customer):
+        self.customer = customer
+        super().__init__(
+            _("%(user)s changed this card at %(time)s after you opened it. Your changes were not saved: "
+              "review the current card and enter them again.")
+            % {"user": customer.updated_by, "time": timezone.localtime(customer.updated_at).strftime("%H:%M:%S")}
+        )
+
+
+class TransitionError(Exception):
+    """A change the customer's current status does not allow."""
+
+
+def create_once(model: type[M], submission_key: uuid.UUID | None, create: Callable[[], M]) -> tuple[M, bool]:
+    """Run `create` unless a row with this form's submission key exists: a resent form changes nothing."""
+    if submission_key is not None:
+        existing = model.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        existing = model.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _record(customer: Customer, field: str, old: Any, new: Any, by: User, note: str = "") -> None:
+    CustomerChange.objects.create(
+        customer=customer, field=field, old_value=str(old or ""), new_value=str(new or ""), changed_by=by, note=note
+    )
+
+
+def _set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
+    if customer.status == status:
+        return
+    _record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
+    customer.status = status
+    customer.updated_by = by
+    customer.version = F("version") + 1
+    customer.save(update_fields=["status", "updated_by", "updated_at", "version"])
+    customer.refresh_from_db(fields=["version"])
+
+
+def _set_grade(customer: Customer, grade: str, by: User, on: date, note: str = "") -> bool:
+    if customer.grade == grade:
+        return False
+    _record(customer, CustomerChange.Field.GRADE, customer.grade, grade, by, note)
+    customer.grade = grade
+    customer.graded_on = on
+    return True
+
+
+def _lock(customer: Customer) -> Customer:
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+@transaction.atomic
+def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first_contact_on: date | None = None) -> Customer:
+    """A new info card, pending the showroom manager's sign-off, with its first follow-up scheduled."""
+    today = timezone.localdate()
+    customer = Customer.objects.create(
+        **fields,
+        consultant=consultant,
+        first_contact_on=first_contact_on or today,
+        graded_on=first_contact_on or today,
+        created_by=by,
+        updated_by=by,
+    )
+    _record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
+    followups.prospect_task_reschedule(customer=customer)
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, fields: dict[str, Any], version: int, by: User) -> Customer:
+    """Save the card's details if nobody saved it since `version`; a returned card goes back for sign-off."""
+    changes = dict(fields, updated_by=by, updated_at=timezone.now(), version=F("version") + 1)
+    if customer.card_status == Customer.CardStatus.RETURNED:
+        changes["card_status"] = Customer.CardStatus.PENDING
+    if not Customer.objects.filter(pk=customer.pk, version=version).update(**changes):
+        raise StaleEdit(Customer.objects.select_related("updated_by").get(pk=customer.pk))
+    if changes.get("card_status") == Customer.CardStatus.PENDING:
+        _record(customer, CustomerChange.Field.CARD, Customer.CardStatus.RETURNED, Customer.CardStatus.PENDING, by)
+    customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def customer_regrade(*, customer: Customer, grade: str, by: User, note: str = "") -> Customer:
+    """Change the grade and recompute the next follow-up from the new grade's rule."""
+    customer = _lock(customer)
+    if _set_grade(customer, grade, by, timezone.localdate(), note):
+        customer.updated_by = by
+        customer.version = F("version") + 1
+        customer.save(update_fields=["grade", "graded_on", "updated_by", "updated_at", "version"])
+        customer.refresh_from_db(fields=["version"])
+        followups.prospect_task_reschedule(customer=customer)
+    return customer
+
+
+def contact_log(
+    *,
+    customer: Customer,
+    by: User,
+    contacted_at: datetime,
+    method: str,
+    content: str,
+    grade_after: str,
+    result: str = "",
+    next_followup_on: date | None = None,
+    next_followup_reason: str = "",
+    appointment_at: datetime | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> Contact:
+    """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task."""
+
+    def create() -> Contact:
+        locked = _lock(customer)
+        contact = Contact.objects.create(
+            customer=locked,
+            contacted_at=contacted_at,
+            method=method,
+            content=content,
+            result=result,
+            grade_after=grade_after,
+            next_followup_on=next_followup_on,
+            next_followup_reason=next_followup_reason,
+            consultant=by,
+            submission_key=submission_key,
+        )
+        contact_day = timezone.localdate(contacted_at)
+        _set_grade(locked, grade_after, by, contact_day)
+        locked.last_contact_on = max(filter(None, [locked.last_contact_on, contact_day]))
+        locked.next_followup_reason = next_followup_reason
+        locked.appointment_at = appointment_at
+        locked.updated_by = by
+        locked.version = F("version") + 1
+        locked.save(
+            update_fields=[
+                "grade", "graded_on", "last_contact_on", "next_followup_reason", "appointment_at",
+                "updated_by", "updated_at", "version",
+            ]
+        )
+        locked.refresh_from_db(fields=["version"])
+        followups.prospect_task_reschedule(customer=locked, contact=contact, requested=next_followup_on)
+        return contact
+
+    contact, _created = create_once(Contact, submission_key, create)
+    return contact
+
+
+@transaction.atomic
+def card_sign(*, customer: Customer, by: User) -> Customer:
+    customer = _lock(customer)
+    if customer.card_status == Customer.CardStatus.SIGNED:
+        return customer
+    _record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.SIGNED, by)
+    Customer.objects.filter(pk=customer.pk).update(
+        card_status=Customer.CardStatus.SIGNED, card_signed_by=by, card_signed_at=timezone.now(), card_return_comment=""
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def card_return(*, customer: Customer, by: User, comment: str) -> Customer:
+    customer = _lock(customer)
+    if customer.card_status != Customer.CardStatus.PENDING:
+        raise TransitionError(_("Only a card pending sign-off can be returned."))
+    _record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.RETURNED, by, comment)
+    Customer.objects.filter(pk=customer.pk).update(card_status=Customer.CardStatus.RETURNED, card_return_comment=comment)
+    customer.refresh_from_db()
+    return customer
+
+
+def order_record(*, customer: Customer, by: User, fields: dict[str, Any], submission_key: uuid.UUID | None = None) -> Order:
+    """An order signed: the customer becomes grade O, status ordered, followed up weekly until delivery."""
+
+    def create() -> Order:
+        locked = _lock(customer)
+        if locked.status not in (Customer.Status.ACTIVE, Customer.Status.ORDERED):
+            raise TransitionError(_("Only an active prospect can order."))
+        order = Order.objects.create(customer=locked, consultant=locked.consultant, submission_key=submission_key, **fields)
+        if _set_grade(locked, Customer.Grade.O, by, order.ordered_on):
+            locked.save(update_fields=["grade", "graded_on"])
+        _set_status(locked, Customer.Status.ORDERED, by)
+        followups.prospect_task_reschedule(customer=locked)
+        return order
+
+    order, _created = create_once(Order, submission_key, create)
+    return order
+
+
+def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submission_key: uuid.UUID | None = None) -> Defeat:
+    def create() -> Defeat:
+        locked = _lock(customer)
+        if locked.status != Customer.Status.ACTIVE:
+            raise TransitionError(_("A defeat can only be filed for an active prospect."))
+        defeat = Defeat.objects.create(customer=locked, filed_by=by, submission_key=submission_key, **fields)
+        _set_status(locked, Customer.Status.DEFEAT_PENDING, by)
+        return defeat
+
+    defeat, _created = create_once(Defeat, submission_key, create)
+    return defeat
+
+
+def _decide(defeat: Defeat, *, by: User, status: str, comment: str) -> Defeat:
+    decided = Defeat.objects.filter(pk=defeat.pk, status=Defeat.Status.PENDING).update(
+        status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment
+    )
+    if not decided:
+        raise TransitionError(_("This defeat request has already been decided."))
+    defeat.refresh_from_db()
+    return defeat
+
+
+@transaction.atomic
+def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
+    """The customer becomes defeated; their open follow-ups are cancelled."""
+    defeat = _decide(defeat, by=by, status=Defeat.Status.APPROVED, comment=comment)
+    customer = _lock(defeat.customer)
+    _set_status(customer, Customer.Status.DEFEATED, by, comment)
+    followups.customer_tasks_cancel(customer=customer)
+    return defeat
+
+
+@transaction.atomic
+def defeat_reject(*, defeat: Defeat, by: User, comment: str) -> Defeat:
+    """Back to follow-up, with the manager's comment."""
+    defeat = _decide(defeat, by=by, status=Defeat.Status.REJECTED, comment=comment)
+    customer = _lock(defeat.customer)
+    _set_status(customer, Customer.Status.ACTIVE, by, comment)
+    followups.prospect_task_reschedule(customer=customer)
+    return defeat

@@ -1,0 +1,103 @@
+"""Each preset's cadence on concrete dates (SPEC §2)."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from followups.models import RuleSet, Task
+from followups.rules import Cadence, next_due
+from followups.services import rule_set_activate
+from leads.models import Customer
+from leads.services import contact_log, customer_regrade
+from tests.factories import prospect_create
+
+TODAY = date(2026, 3, 2)  # a Monday
+
+SVW = {"O": Cadence(None, 1, 7), "H": Cadence(1, 1, 2), "A": Cadence(3, 2, 3), "B": Cadence(7, 1, 4), "C": Cadence(15, 1, 7), "N": Cadence(30, 1, 15)}
+
+
+@pytest.mark.parametrize(
+    "grade, first_due, after_followup_on_first_due",
+    [
+        ("H", date(2026, 3, 3), date(2026, 3, 5)),
+        ("A", date(2026, 3, 5), date(2026, 3, 6)),
+        ("B", date(2026, 3, 9), date(2026, 3, 13)),
+        ("C", date(2026, 3, 17), date(2026, 3, 24)),
+        ("N", date(2026, 4, 1), date(2026, 4, 16)),
+        ("O", date(2026, 3, 9), date(2026, 3, 16)),
+    ],
+)
+def test_svw_first_deadline_and_repeat(grade, first_due, after_followup_on_first_due):
+    first = next_due(SVW[grade], first_contact=TODAY, last_followup=None, today=TODAY)
+    then = next_due(SVW[grade], first_contact=TODAY, last_followup=first.on, today=first.on)
+
+    assert (first.on, first.kind) == (first_due, "first_contact")
+    assert (then.on, then.kind) == (after_followup_on_first_due, "cadence")
+
+
+def test_appointment_wins_over_the_rule_date():
+    due = next_due(SVW["C"], first_contact=TODAY, last_followup=None, appointment=date(2026, 3, 20), today=TODAY)
+
+    assert (due.on, due.kind) == (date(2026, 3, 20), "appointment")
+
+
+def test_a_past_appointment_is_ignored():
+    due = next_due(SVW["H"], first_contact=TODAY, last_followup=TODAY, appointment=date(2026, 3, 1), today=TODAY)
+
+    assert due.on == date(2026, 3, 4)
+
+
+def test_consultant_may_bring_the_date_forward_but_not_past_the_rule():
+    earlier = next_due(SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 3, 4), today=TODAY)
+    later = next_due(SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 4, 30), today=TODAY)
+
+    assert earlier.on == date(2026, 3, 4)
+    assert later.on == date(2026, 3, 9)
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.get_default_timezone()), tick=False)
+def test_new_h_prospect_is_due_within_24_hours_and_contact_moves_it_along_the_a_cadence(consultant):
+    customer = prospect_create(consultant=consultant, grade="H")
+    task = Task.objects.get(customer=customer, status="open")
+    assert (task.kind, task.due_on) == ("first_contact", date(2026, 3, 3))
+
+    contact = contact_log(
+        customer=customer, by=consultant, contacted_at=timezone.now(), method="phone",
+        content="called", grade_after="A",
+    )
+
+    task.refresh_from_db()
+    customer.refresh_from_db()
+    assert (task.status, task.contact) == ("done", contact)
+    new_task = Task.objects.get(customer=customer, status="open")
+    assert (new_task.kind, new_task.due_on) == ("cadence", date(2026, 3, 3))
+    assert (customer.grade, customer.next_followup_on) == ("A", date(2026, 3, 3))
+    assert list(customer.changes.filter(field="grade").values_list("old_value", "new_value")) == [("H", "A"), ("", "H")]
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.get_default_timezone()), tick=False)
+def test_grade_change_recomputes_the_open_task(consultant):
+    customer = prospect_create(consultant=consultant, grade="C")
+
+    customer_regrade(customer=customer, grade="H", by=consultant)
+
+    task = Task.objects.get(customer=customer, status="open")
+    assert task.due_on == date(2026, 3, 3)
+    assert Task.objects.filter(customer=customer).count() == 1
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.get_default_timezone()), tick=False)
+def test_activating_lotus_recomputes_open_prospects(consultant):
+    customer = prospect_create(consultant=consultant, grade="A")
+    assert customer.next_followup_on == date(2026, 3, 5)
+
+    rule_set_activate(rule_set=RuleSet.objects.get(name="Lotus"))
+
+    customer.refresh_from_db()
+    assert customer.next_followup_on == date(2026, 3, 6)
+    assert Task.objects.get(customer=customer, status="open").due_on == date(2026, 3, 6)
