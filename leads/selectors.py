@@ -19,3 +19,13 @@ def get_customer_for_user(user: User, pk: int, *, queryset: QuerySet[Customer] |
         return scope_to_user(base, user).get(pk=pk)
     except Customer.DoesNotExist:
         raise Http404
+
+
+def returned_cards_for(user: User) -> QuerySet[Customer]:
+    """Cards the showroom manager sent back, waiting for this user (or their team) to fix."""
+    return customers_for_user(user).filter(card_status=Customer.CardStatus.RETURNED).select_related("consultant")
+
+
+def pending_cards_for(user: User) -> QuerySet[Customer]:
+    """Cards waiting for sign-off that this user may see (the showroom manager's queue)."""
+    return customers_for_user(user).filter(card_status=Customer.CardStatus.PENDING).select_related("consultant")
