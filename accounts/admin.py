@@ -18,7 +18,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "team", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Showroom"), {"fields": ("role", "team")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Showroom"), {"fields": ("role", "team")}),)
-    actions = ["deactivate"]
+    actions = ["deactivate", "reactivate"]
+    # Deactivation goes through the handover check (the actions below), never a bare checkbox.
+    readonly_fields = ["is_active", "last_login", "date_joined"]
 
     def has_delete_permission(self, request, obj=None):
         # Users are deactivated, never deleted: what they own belongs to the dealership.
@@ -28,7 +30,19 @@ class UserAdmin(BaseUserAdmin):
         super().save_related(request, form, formsets, change)
         user_set_role(user=form.instance, role=form.instance.role)
 
-    @admin.action(description=_("Deactivate selected users"))
+    @admin.action(description=_("Deactivate selected users (after handing over their customers)"))
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
-        self.message_user(request, _("%(count)d users deactivated.") % {"count": count}, messages.SUCCESS)
+        from owners.services import StillAssigned, user_deactivate
+
+        for user in queryset.filter(is_active=True):
+            try:
+                user_deactivate(user=user, by=request.user)
+            except StillAssigned as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.message_user(request, _("%(user)s deactivated.") % {"user": user}, messages.SUCCESS)
+
+    @admin.action(description=_("Reactivate selected users"))
+    def reactivate(self, request, queryset):
+        count = queryset.update(is_active=True)
+        self.message_user(request, _("%(count)d users reactivated.") % {"count": count}, messages.SUCCESS)

@@ -51,7 +51,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        # Chinese order: family name first, no space (王建国).
+        return f"{self.last_name}{self.first_name}".strip() or self.username
 
     @property
     def is_consultant(self) -> bool:

@@ -1,7 +1,11 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from accounts.navigation import nav_for
+from accounts.navigation import HOME_BY_ROLE, nav_links
 
 
 def home(request):
-    return render(request, "accounts/home.html", {"shortcuts": nav_for(request.user)[1:]})
+    """Each role lands on the page it starts its day with; the administrator gets shortcuts."""
+    landing = HOME_BY_ROLE.get(request.user.role)
+    if landing:
+        return redirect(landing)
+    return render(request, "accounts/home.html", {"shortcuts": nav_links(request.user)})

@@ -119,3 +119,23 @@ class RunLog(models.Model):
         ordering = ["-started_at"]
         verbose_name = _("daily job run")
         verbose_name_plural = _("daily job runs")
+
+
+class HListNote(models.Model):
+    """The showroom manager's note on one customer of one week's H-grade list (H级客户名单)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="h_list_notes")
+    week_start = models.DateField(_("week of"))  # the Monday
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["week_start", "customer"]
+        verbose_name = _("H-list note")
+        verbose_name_plural = _("H-list notes")
+        constraints = [models.UniqueConstraint(fields=["customer", "week_start"], name="one_h_list_note_per_week")]
+        # The unique constraint's index also serves the weekly list's lookup by (customer, week).
+
+    def __str__(self):
+        return f"{self.customer_id} {self.week_start}"

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.models import User
 from followups import rules
-from followups.models import GradeRule, RunLog, RuleSet, Task
+from followups.models import GradeRule, HListNote, RunLog, RuleSet, Task
 from leads.models import Contact, Customer
 
 BATCH = 2000
@@ -121,14 +122,16 @@ def _missing_prospect_tasks(day: date) -> int:
     cadences = active_cadences()
     pending = Task.objects.filter(customer=OuterRef("pk"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
     created = 0
+    last_pk = 0
     while True:
         batch = list(
-            Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED])
+            Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED], pk__gt=last_pk)
             .filter(~Exists(pending))
             .order_by("pk")[:BATCH]
         )
         if not batch:
             return created
+        last_pk = batch[-1].pk
         rows = []
         for customer in batch:
             cadence = cadences.get(customer.grade)
@@ -142,8 +145,6 @@ def _missing_prospect_tasks(day: date) -> int:
                     reason=customer.next_followup_reason,
                 )
             )
-        if not rows:
-            return created
         before = Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count()
         Task.objects.bulk_create(rows, ignore_conflicts=True)
         created += Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count() - before
@@ -159,6 +160,19 @@ def _close_orphans() -> int:
         Task.objects.filter(kind__in=Task.PROSPECT_KINDS).exclude(
             customer__status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED]
         )
+    )
+
+
+def _close_resolved_escalations(day: date) -> int:
+    """An escalation is done once its customer is no longer overdue by a day."""
+    still_late = Task.objects.filter(
+        customer=OuterRef("customer_id"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING,
+        due_on__lte=day - timedelta(days=1),
+    )
+    return (
+        Task.objects.filter(kind=Task.Kind.ESCALATION, status__in=Task.PENDING)
+        .filter(~Exists(still_late))
+        .update(status=Task.Status.DONE, closed_at=timezone.now())
     )
 
 
@@ -196,7 +210,7 @@ def followups_run_daily(*, day: date) -> RunLog:
     """The daily job. Safe to run twice, late, or concurrently: the task constraints forbid duplicates."""
     started_at = timezone.now()
     clock = time.monotonic()
-    closed = _close_orphans()
+    closed = _close_orphans() + _close_resolved_escalations(day)
     created = _missing_prospect_tasks(day) + sum(step(day) for step in EXTRA_STEPS)
     marked_overdue = _mark_overdue(day)
     escalated = _escalate(day)
@@ -209,3 +223,35 @@ def followups_run_daily(*, day: date) -> RunLog:
         marked_overdue=marked_overdue,
         escalated=escalated,
     )
+
+
+@transaction.atomic
+def rule_set_save(*, form, formset) -> int | None:
+    """Save a rule set's fields and grade rules; if it is the active set, recompute open prospects."""
+    rule_set = form.save()
+    formset.save()
+    if rule_set.is_active:
+        return rule_set_activate(rule_set=rule_set)
+    return None
+
+
+@transaction.atomic
+def rule_set_copy(*, source: RuleSet, name: str) -> RuleSet:
+    """A new, inactive rule set with the same grade rules as `source`."""
+    copy = RuleSet.objects.create(
+        name=name, description=source.description, defeat_revisit_days=source.defeat_revisit_days, is_active=False
+    )
+    GradeRule.objects.bulk_create(
+        GradeRule(rule_set=copy, grade=r.grade, first_within_days=r.first_within_days, times=r.times, per_days=r.per_days)
+        for r in source.rules.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def h_list_note_save(*, customer: Customer, week_start: date, note: str, by: User) -> HListNote:
+    """Write (or overwrite) the manager's note on a customer of a week's H-grade list."""
+    row, _created = HListNote.objects.update_or_create(
+        customer=customer, week_start=week_start, defaults={"note": note, "author": by}
+    )
+    return row

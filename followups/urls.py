@@ -1,3 +1,16 @@
+from django.urls import path
+
+from followups import views
+
 app_name = "followups"
 
-urlpatterns = []
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("morning/", views.morning, name="morning"),
+    path("h-list/", views.h_list, name="h_list"),
+    path("h-list/<int:customer_pk>/note/", views.h_list_note, name="h_list_note"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<int:pk>/", views.rule_set_update, name="rule_set_update"),
+    path("rules/<int:pk>/copy/", views.rule_set_copy_view, name="rule_set_copy"),
+    path("rules/<int:pk>/activate/", views.rule_set_activate_view, name="rule_set_activate"),
+]

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.visibility import scope_to_user
-from leads.models import Customer
+from leads.models import Customer, Defeat
 
 
 def customers_for_user(user: User) -> QuerySet[Customer]:
@@ -29,3 +29,10 @@ def returned_cards_for(user: User) -> QuerySet[Customer]:
 def pending_cards_for(user: User) -> QuerySet[Customer]:
     """Cards waiting for sign-off that this user may see (the showroom manager's queue)."""
     return customers_for_user(user).filter(card_status=Customer.CardStatus.PENDING).select_related("consultant")
+
+
+def defeats_for_user(user: User) -> QuerySet[Defeat]:
+    """Defeat requests of the customers the user may see, with what the queue shows."""
+    return scope_to_user(Defeat.objects.all(), user, consultant_field="customer__consultant").select_related(
+        "customer__consultant__team", "reason", "filed_by"
+    )

@@ -1,3 +1,16 @@
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("daily/", views.daily, name="daily"),
+    path("progress/", views.progress, name="progress"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/save/", views.targets_save, name="targets_save"),
+    path("targets/copy/", views.targets_copy, name="targets_copy"),
+    path("board/", views.board, name="board"),
+    path("defeats/", views.defeats, name="defeats"),
+    path("channels/", views.channels, name="channels"),
+]

@@ -1,1 +1,226 @@
-urlpatterns = []
+"""The customer list, the customer card, and the card's own actions (edit, contact, regrade, order)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from followups.models import Task
+from leads import services
+from leads.filters import CustomerFilter
+from leads.forms.customers import (
+    DUPLICATE_NEUTRAL, GRADE_CRITERIA, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
+)
+from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
+from leads.phones import display_phone
+from leads.selectors import customers_for_user, get_customer_for_user
+
+# Session key: submission key of a "new card" form -> the card it created (a resent form redirects).
+CREATED_CARDS_SESSION_KEY = "leads_created_cards"
+CREATED_CARDS_KEPT = 20
+# History rows store raw values; the card shows their labels.
+CHANGE_LABELS = {
+    CustomerChange.Field.STATUS: dict(Customer.Status.choices),
+    CustomerChange.Field.CARD: dict(Customer.CardStatus.choices),
+}
+
+
+def _require_sales_staff(user) -> None:
+    """Reception (and any role without customers) gets 404 on customer pages."""
+    if not (user.is_consultant or user.is_manager):
+        raise Http404
+
+
+def customer_list(request):
+    _require_sales_staff(request.user)
+    customers = (
+        customers_for_user(request.user)
+        .select_related("consultant", "car_model")
+        .order_by("-created_at", "-pk")
+    )
+    customer_filter = CustomerFilter(request.GET or None, queryset=customers, user=request.user)
+    page = Paginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for customer in page.object_list:
+        customer.phone_display = display_phone(customer.phone)
+    context = {"filter": customer_filter, "page": page, "today": timezone.localdate()}
+    template = "leads/_customer_table.html" if request.htmx else "leads/customer_list.html"
+    return render(request, template, context)
+
+
+def _card_queryset():
+    return Customer.objects.select_related(
+        "consultant", "car_model", "colour", "channel", "card_signed_by", "created_by", "updated_by"
+    ).prefetch_related(
+        Prefetch("changes", queryset=CustomerChange.objects.select_related("changed_by")),
+        Prefetch("contacts", queryset=Contact.objects.select_related("consultant")),
+        Prefetch("visits", queryset=Visit.objects.select_related("consultant", "car_model", "colour").order_by("-visit_date", "-arrived_at")),
+        Prefetch("phone_calls", queryset=PhoneCall.objects.select_related("consultant", "car_model").order_by("-call_date", "-called_at")),
+        Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant")),
+        Prefetch("defeats", queryset=Defeat.objects.select_related("reason", "filed_by", "decided_by")),
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING),
+            to_attr="open_tasks",
+        ),
+    )
+
+
+def customer_detail(request, pk):
+    customer = get_customer_for_user(request.user, pk, queryset=_card_queryset())
+    changes = list(customer.changes.all())
+    for change in changes:
+        labels = CHANGE_LABELS.get(change.field, {})
+        change.old_label = labels.get(change.old_value, change.old_value)
+        change.new_label = labels.get(change.new_value, change.new_value)
+    customer.phone_display = display_phone(customer.phone)
+    customer.phone2_display = display_phone(customer.phone2)
+    visits = list(customer.visits.all())
+    context = {
+        "customer": customer,
+        "changes": changes,
+        "grade_changes": [change for change in changes if change.field == CustomerChange.Field.GRADE],
+        "contacts": list(customer.contacts.all()),
+        "visits": visits,
+        "test_drives": [visit for visit in visits if visit.test_drive],
+        "phone_calls": list(customer.phone_calls.all()),
+        "orders": list(customer.orders.all()),
+        "open_task": customer.open_tasks[0] if customer.open_tasks else None,
+        "grade_criteria": GRADE_CRITERIA,
+        "today": timezone.localdate(),
+    }
+    return render(request, "leads/customer_detail.html", context)
+
+
+def _remember_created(request, submission_key, customer_pk: int) -> None:
+    created = request.session.get(CREATED_CARDS_SESSION_KEY, {})
+    created[str(submission_key)] = customer_pk
+    request.session[CREATED_CARDS_SESSION_KEY] = dict(list(created.items())[-CREATED_CARDS_KEPT:])
+
+
+def _created_from(request, submission_key) -> int | None:
+    return request.session.get(CREATED_CARDS_SESSION_KEY, {}).get(str(submission_key or ""))
+
+
+def customer_create(request):
+    _require_sales_staff(request.user)
+    if request.method == "POST":
+        created_pk = _created_from(request, request.POST.get("submission_key"))
+        if created_pk is not None:  # the same form sent again: show the card it made
+            return redirect("leads:customer_detail", pk=created_pk)
+        form = CustomerCreateForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                customer = services.customer_create(
+                    fields=form.service_fields(), consultant=form.chosen_consultant(), by=request.user
+                )
+            except IntegrityError:
+                # Another post took the phone after validation: if it was this user's (the same form sent
+                # twice at once), show that card; otherwise the usual duplicate message.
+                twin = Customer.objects.filter(phone=form.cleaned_data["phone"], created_by=request.user).first()
+                if twin is not None:
+                    return redirect("leads:customer_detail", pk=twin.pk)
+                form.add_error("phone", DUPLICATE_NEUTRAL)
+            else:
+                _remember_created(request, form.cleaned_data["submission_key"], customer.pk)
+                messages.success(request, _("Card created; it waits for the showroom manager's sign-off."))
+                return redirect("leads:customer_detail", pk=customer.pk)
+    else:
+        form = CustomerCreateForm(user=request.user, initial={"phone": request.GET.get("phone", "")})
+    return render(request, "leads/customer_form.html", {"form": form, "grade_criteria": GRADE_CRITERIA})
+
+
+def customer_edit(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    if request.method == "POST":
+        # The form works on a copy: a refused save must not leave typed values on `customer`.
+        form = CustomerEditForm(request.POST, instance=Customer.objects.get(pk=customer.pk), user=request.user)
+        if form.is_valid():
+            try:
+                services.customer_update(
+                    customer=customer, fields=form.service_fields(), version=form.cleaned_data["version"], by=request.user
+                )
+            except services.StaleEdit as stale:
+                form.add_error(None, str(stale))
+            else:
+                messages.success(request, _("Card saved."))
+                return redirect("leads:customer_detail", pk=customer.pk)
+    else:
+        form = CustomerEditForm(instance=customer, user=request.user)
+    return render(request, "leads/customer_form.html", {"form": form, "customer": customer})
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
+def contact_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    if request.method == "POST":
+        form = ContactForm(request.POST, customer=customer)
+        if form.is_valid():
+            services.contact_log(customer=customer, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Contact logged."))
+            return redirect(_safe_next(request) or customer_url(customer))
+    else:
+        form = ContactForm(customer=customer)
+    context = {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA, "next": _safe_next(request) or ""}
+    return render(request, "leads/contact_form.html", context)
+
+
+def customer_regrade(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    if request.method == "POST":
+        form = RegradeForm(request.POST)
+        if form.is_valid():
+            services.customer_regrade(customer=customer, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Grade changed."))
+            return redirect(customer_url(customer))
+    else:
+        form = RegradeForm(initial={"grade": customer.grade})
+    return render(request, "leads/customer_regrade.html", {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA})
+
+
+def order_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    if request.method == "POST":
+        form = OrderForm(request.POST, customer=customer)
+        if form.is_valid():
+            try:
+                services.order_record(
+                    customer=customer, by=request.user, fields=form.service_fields(),
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except services.TransitionError as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Order recorded; the customer is now grade O."))
+            return redirect(customer_url(customer))
+    else:
+        form = OrderForm(customer=customer)
+    return render(request, "leads/order_form.html", {"form": form, "customer": customer})
+
+
+def customer_url(customer: Customer) -> str:
+    return reverse("leads:customer_detail", args=[customer.pk])
+
+
+urlpatterns = [
+    path("customers/", customer_list, name="customer_list"),
+    path("customers/new/", customer_create, name="customer_create"),
+    path("customers/<int:pk>/", customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", customer_edit, name="customer_edit"),
+    path("customers/<int:pk>/contacts/new/", contact_create, name="contact_create"),
+    path("customers/<int:pk>/regrade/", customer_regrade, name="customer_regrade"),
+    path("customers/<int:pk>/orders/new/", order_create, name="order_create"),
+]

@@ -1,1 +1,114 @@
-urlpatterns = []
+"""Defeat requests (战败): the consultant files one, the showroom manager approves or rejects it (SPEC §5)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from leads import services
+from leads.forms.defeats import DefeatApproveForm, DefeatForm, DefeatRejectForm
+from leads.models import Customer, Defeat
+from leads.selectors import defeats_for_user, get_customer_for_user
+from leads.views.signoff import card_url, redirect_back
+
+
+def _get_defeat_for_manager(user: User, pk: int) -> Defeat:
+    if not user.is_manager:
+        raise Http404
+    try:
+        return defeats_for_user(user).get(pk=pk)
+    except Defeat.DoesNotExist:
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def defeat_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The consultant's defeat request for their customer; the customer waits for the manager's decision."""
+    if not request.user.is_consultant:
+        raise Http404
+    customer = get_customer_for_user(request.user, pk, queryset=Customer.objects.select_related("consultant"))
+    form = DefeatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.defeat_file(
+                customer=customer,
+                by=request.user,
+                fields=form.service_fields(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Defeat request for %(name)s sent to the showroom manager.") % {"name": customer.name})
+            return redirect(card_url(customer.pk))
+    return render(request, "leads/defeat_create.html", {"customer": customer, "form": form})
+
+
+def defeat_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_manager:
+        raise Http404
+    defeats = defeats_for_user(request.user).filter(status=Defeat.Status.PENDING).order_by("filed_at", "pk")
+    page = Paginator(defeats, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "leads/defeat_queue.html",
+        {"page": page, "approve_form": DefeatApproveForm(), "reject_form": DefeatRejectForm()},
+    )
+
+
+def _decided(request: HttpRequest, defeat: Defeat, message: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, message)
+    return redirect_back(request, reverse("leads:defeat_queue"))
+
+
+def _already_decided(request: HttpRequest, defeat: Defeat, error: services.TransitionError) -> HttpResponse:
+    if request.htmx:
+        return render(request, "leads/_defeat_item_gone.html", {"defeat": defeat, "error": str(error)})
+    messages.error(request, str(error))
+    return redirect_back(request, reverse("leads:defeat_queue"))
+
+
+@require_POST
+def defeat_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer becomes defeated; their open follow-ups are cancelled."""
+    defeat = _get_defeat_for_manager(request.user, pk)
+    form = DefeatApproveForm(request.POST)
+    comment = form.cleaned_data["comment"].strip() if form.is_valid() else ""
+    try:
+        services.defeat_approve(defeat=defeat, by=request.user, comment=comment)
+    except services.TransitionError as error:
+        return _already_decided(request, defeat, error)
+    return _decided(request, defeat, _("Defeat of %(name)s approved.") % {"name": defeat.customer.name})
+
+
+@require_http_methods(["GET", "POST"])
+def defeat_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to follow-up with the manager's comment (required)."""
+    defeat = _get_defeat_for_manager(request.user, pk)
+    form = DefeatRejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.defeat_reject(defeat=defeat, by=request.user, comment=form.cleaned_data["comment"])
+        except services.TransitionError as error:
+            return _already_decided(request, defeat, error)
+        return _decided(request, defeat, _("Defeat of %(name)s rejected: back to follow-up.") % {"name": defeat.customer.name})
+    context = {"defeat": defeat, "reject_form": form, "approve_form": DefeatApproveForm()}
+    if request.htmx:
+        return render(request, "leads/_defeat_item.html", context)
+    context["next"] = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "leads/defeat_reject.html", context)
+
+
+urlpatterns = [
+    path("customers/<int:pk>/defeat/", defeat_create, name="defeat_create"),
+    path("defeats/", defeat_queue, name="defeat_queue"),
+    path("defeats/<int:pk>/approve/", defeat_approve, name="defeat_approve"),
+    path("defeats/<int:pk>/reject/", defeat_reject, name="defeat_reject"),
+]

@@ -1,1 +1,237 @@
-urlpatterns = []
+"""The visit register (来店客户登记表), the phone register (来电客户登记表) and the duty roster (接待轮序)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leads import registers
+from leads.forms.registers import DutyRosterForm, PhoneCallForm, VisitAddForm, VisitCompleteForm, VisitEditForm
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def _register_url(name: str, day: date) -> str:
+    return f"{reverse(name)}?day={day.isoformat()}"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to its field (or on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.error_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- visit register ------------------------------------------------------------------------------
+
+
+def _visit_context(request, day: date, add_form=None) -> dict:
+    user = request.user
+    slots = registers.duty_for_day(day)
+    suggestion = registers.rotation_suggest(day=day, slots=slots)
+    if add_form is None and registers.can_add_party(user):
+        add_form = VisitAddForm(
+            initial={"visit_date": day, "arrived_at": registers.default_time(), "consultant": suggestion}
+        )
+    return {
+        "day": day,
+        "rows": registers.visits_for_day(user=user, day=day),
+        "totals": registers.visit_register_totals(day=day),
+        "add_form": add_form,
+        "slots": slots,
+        "suggestion": suggestion,
+    }
+
+
+@require_GET
+def visit_register(request):
+    _require(registers.can_open_registers(request.user))
+    day = registers.parse_day(request.GET.get("day"))
+    return render(request, "leads/register_visits.html", _visit_context(request, day))
+
+
+@require_POST
+def visit_add(request):
+    _require(registers.can_add_party(request.user))
+    form = VisitAddForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registers.visit_add(
+                by=request.user,
+                visit_date=data["visit_date"],
+                arrived_at=data["arrived_at"],
+                party_size=data["party_size"],
+                consultant=data["consultant"],
+                phone=data["phone"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            day = data["visit_date"]
+            if request.htmx:
+                return render(request, "leads/_register_visits.html", _visit_context(request, day))
+            messages.success(request, _("Party added to the register."))
+            return redirect(_register_url("leads:visit_register", day))
+    day = form.cleaned_data.get("visit_date") or registers.parse_day(request.POST.get("visit_date"))
+    context = _visit_context(request, day, add_form=form)
+    template = "leads/_register_visits.html" if request.htmx else "leads/register_visits.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_complete(request, pk: int):
+    visit = registers.get_visit_for_completion(request.user, pk)
+    form_class = VisitEditForm if request.user.is_manager else VisitCompleteForm
+    initial = {
+        "left_at": visit.left_at,
+        "name": visit.name,
+        "phone": visit.phone,
+        "car_model": visit.car_model_id,
+        "colour": visit.colour_id,
+        "discussion": visit.discussion,
+        "grade": visit.grade or None,
+        "channel": visit.channel_id,
+        "test_drive": visit.test_drive,
+        "arrived_at": visit.arrived_at,
+        "party_size": visit.party_size,
+        "consultant": visit.consultant_id,
+    }
+    initial = {key: value for key, value in initial.items() if value not in (None, "")}
+    form = form_class(request.POST or None, initial=initial, arrived_at=visit.arrived_at)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = registers.visit_complete(visit=visit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if visit.is_first_visit:
+                messages.success(request, _("Visit completed; a new customer card was created for sign-off."))
+            else:
+                messages.success(request, _("Visit completed as a repeat visit (S) of an existing customer."))
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = _register_url("leads:visit_register", visit.visit_date)
+                return response
+            return redirect(_register_url("leads:visit_register", visit.visit_date))
+    return render(request, "leads/register_visit_complete.html", {"visit": visit, "form": form})
+
+
+@require_GET
+def phone_lookup(request):
+    """htmx: "F" or "S" for the typed phone, never anything else about the customer."""
+    _require(registers.can_open_registers(request.user))
+    raw = request.GET.get("phone", "").strip()
+    mark, error = "", ""
+    if raw:
+        try:
+            mark = registers.visit_mark_for_phone(raw)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(request, "leads/_register_phone_mark.html", {"mark": mark, "error": error})
+
+
+# --- phone register ------------------------------------------------------------------------------
+
+
+def _phone_context(request, day: date, form=None) -> dict:
+    if form is None:
+        form = PhoneCallForm(
+            user=request.user, initial={"call_date": day, "called_at": registers.default_time()}
+        )
+    return {
+        "day": day,
+        "rows": registers.calls_for_day(user=request.user, day=day),
+        "totals": registers.phone_register_totals(day=day),
+        "form": form,
+    }
+
+
+@require_GET
+def phone_register(request):
+    _require(registers.can_open_registers(request.user))
+    day = registers.parse_day(request.GET.get("day"))
+    return render(request, "leads/register_phone.html", _phone_context(request, day))
+
+
+@require_POST
+def phone_call_add(request):
+    _require(registers.can_open_registers(request.user))
+    form = PhoneCallForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registers.phone_call_log(
+                by=request.user,
+                call_date=data["call_date"],
+                called_at=data["called_at"],
+                consultant=data.get("consultant") or request.user,
+                name=data["name"],
+                phone=data["phone"],
+                grade=data["grade"],
+                channel=data["channel"],
+                car_model=data["car_model"],
+                content=data["content"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            day = data["call_date"]
+            if request.htmx:
+                return render(request, "leads/_register_phone.html", _phone_context(request, day))
+            messages.success(request, _("Phone-in logged."))
+            return redirect(_register_url("leads:phone_register", day))
+    day = form.cleaned_data.get("call_date") or registers.parse_day(request.POST.get("call_date"))
+    template = "leads/_register_phone.html" if request.htmx else "leads/register_phone.html"
+    return render(request, template, _phone_context(request, day, form=form))
+
+
+# --- duty roster ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def duty_roster(request):
+    _require(registers.can_open_registers(request.user))
+    day = registers.parse_day(request.GET.get("day") or request.POST.get("day"))
+    slots = registers.duty_for_day(day)
+    form = None
+    if registers.can_set_duty(request.user):
+        form = DutyRosterForm(
+            request.POST or None,
+            consultants=registers.on_duty_candidates(),
+            current={slot.consultant_id: slot.position for slot in slots},
+        )
+        if request.method == "POST" and form.is_valid():
+            registers.duty_set(day=day, consultants=form.ordered_consultants(), by=request.user)
+            messages.success(request, _("Duty roster saved."))
+            return redirect(_register_url("leads:duty_roster", day))
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "leads/register_duty.html",
+        {"day": day, "slots": slots, "form": form, "suggestion": registers.rotation_suggest(day=day, slots=slots)},
+    )
+
+
+urlpatterns = [
+    path("registers/visits/", visit_register, name="visit_register"),
+    path("registers/visits/add/", visit_add, name="visit_add"),
+    path("registers/visits/<int:pk>/complete/", visit_complete, name="visit_complete"),
+    path("registers/phone-lookup/", phone_lookup, name="phone_lookup"),
+    path("registers/phone/", phone_register, name="phone_register"),
+    path("registers/phone/add/", phone_call_add, name="phone_call_add"),
+    path("registers/duty/", duty_roster, name="duty_roster"),
+]

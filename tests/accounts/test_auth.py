@@ -43,11 +43,11 @@ def test_login_rotates_the_session_and_logout_ends_it(client, consultant, passwo
 
     assert response.status_code == 302
     assert client.session.session_key != anonymous_key
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("followups:today")).status_code == 200
 
     client.post(reverse("accounts:logout"))
 
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("followups:today")).url.startswith(reverse("accounts:login"))
 
 
 def test_login_is_locked_after_five_failures_even_with_the_right_password(client, consultant, password):
@@ -71,12 +71,13 @@ def test_lockout_is_per_username(client, consultant, teammate, password):
 
 def test_sessions_end_after_two_idle_hours_but_not_while_in_use(client, consultant, password):
     client.post(reverse("accounts:login"), {"username": "alice", "password": password})
+    today = reverse("followups:today")
     with time_machine.travel(timezone.now() + timedelta(minutes=100)):
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(today).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(minutes=190)):
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(today).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(minutes=190 + 121)):
-        assert client.get(reverse("home")).status_code == 302
+        assert client.get(today).url.startswith(reverse("accounts:login"))
 
 
 def test_logout_refuses_get(login, consultant):
@@ -102,3 +103,28 @@ def test_user_cannot_be_deleted_while_they_own_a_team(showroom_manager):
         showroom_manager.delete()
 
     assert User.objects.filter(pk=showroom_manager.pk).exists()
+
+
+def test_admin_deactivation_refuses_a_user_who_still_has_customers(login, administrator, consultant):
+    from tests.factories import prospect_create
+
+    prospect_create(consultant=consultant)
+
+    response = login(administrator).post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "deactivate", "_selected_action": [consultant.pk]},
+        follow=True,
+    )
+
+    consultant.refresh_from_db()
+    assert consultant.is_active
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_admin_deactivates_a_user_with_nothing_assigned(login, administrator, teammate):
+    login(administrator).post(
+        reverse("admin:accounts_user_changelist"), {"action": "deactivate", "_selected_action": [teammate.pk]}
+    )
+
+    teammate.refresh_from_db()
+    assert not teammate.is_active

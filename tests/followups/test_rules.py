@@ -1,6 +1,6 @@
 """Each preset's cadence on concrete dates (SPEC §2)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -9,7 +9,6 @@ from django.utils import timezone
 from followups.models import RuleSet, Task
 from followups.rules import Cadence, next_due
 from followups.services import rule_set_activate
-from leads.models import Customer
 from leads.services import contact_log, customer_regrade
 from tests.factories import prospect_create
 

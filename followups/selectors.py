@@ -1,0 +1,222 @@
+"""Reads of follow-up tasks and of the morning lists, scoped to what the user may see."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.visibility import consultants_visible_to, scope_to_user
+from followups.models import HListNote, RuleSet, Task
+from leads.models import Contact, Customer
+from leads.selectors import customers_for_user, returned_cards_for
+
+# Expected purchase window per grade (SPEC §2): past it without an order, the prospect is stuck.
+PURCHASE_WINDOW_DAYS = {Customer.Grade.H: 7, Customer.Grade.A: 15, Customer.Grade.B: 30, Customer.Grade.C: 90}
+STUCK_CONTACTS = 3
+
+
+# --- Stuck prospects -------------------------------------------------------------------------------
+
+def annotate_same_grade_contacts(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
+    """`same_grade_contacts`: contacts on or after the last grade change that left the grade as it is."""
+    contacts = (
+        Contact.objects.filter(
+            customer=OuterRef("pk"),
+            grade_after=OuterRef("grade"),
+            contacted_at__date__gte=OuterRef("graded_on"),
+        )
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        same_grade_contacts=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0))
+    )
+
+
+def stuck_q(*, today: date) -> Q:
+    """Needs `annotate_same_grade_contacts` on the queryset; `filter_stuck` does both."""
+    window_passed = Q()
+    for grade, days in PURCHASE_WINDOW_DAYS.items():
+        window_passed |= Q(grade=grade, graded_on__lt=today - timedelta(days=days))
+    return Q(status=Customer.Status.ACTIVE) & (Q(same_grade_contacts__gte=STUCK_CONTACTS) | window_passed)
+
+
+def filter_stuck(queryset: QuerySet[Customer], *, today: date) -> QuerySet[Customer]:
+    """Active prospects contacted 3+ times since their last grade change, or past their purchase window.
+
+    "Past the window": graded H more than 7 days ago (A 15, B 30, C 90) and still active (no order);
+    N and O are never stuck by the window.
+    """
+    return annotate_same_grade_contacts(queryset).filter(stuck_q(today=today))
+
+
+# --- Today page ------------------------------------------------------------------------------------
+
+def tasks_for_user(user: User) -> QuerySet[Task]:
+    """The user's own pending tasks (a manager's escalations included), with the customer loaded."""
+    return (
+        Task.objects.filter(assignee=user, status__in=Task.PENDING)
+        .select_related("customer")
+        .order_by("due_on", "id")
+    )
+
+
+def nav_counts(user: User) -> dict[str, int]:
+    """Badge numbers for the navigation, one query: {"today": tasks due today or overdue}."""
+    if not (user.is_consultant or user.is_manager):
+        return {}
+    today = timezone.localdate()
+    return {"today": Task.objects.filter(assignee=user, status__in=Task.PENDING, due_on__lte=today).count()}
+
+
+def appointments_for(user: User, *, day: date) -> QuerySet[Customer]:
+    """Customers the user may see with an appointment agreed for `day`."""
+    return (
+        customers_for_user(user)
+        .filter(appointment_at__date=day, status__in=Customer.OPEN_STATUSES)
+        .select_related("consultant", "car_model")
+        .order_by("appointment_at", "pk")
+    )
+
+
+@dataclass
+class TodayLists:
+    due_today: list[Task]
+    overdue: QuerySet[Task]
+    appointments: list[Customer]
+    returned_cards: list[Customer]
+
+
+def today_lists(user: User, *, today: date) -> TodayLists:
+    tasks = tasks_for_user(user).select_related("customer__car_model")
+    return TodayLists(
+        due_today=list(tasks.filter(due_on=today)),
+        overdue=tasks.filter(due_on__lt=today),  # oldest first; the view paginates it
+        appointments=list(appointments_for(user, day=today)),
+        returned_cards=list(returned_cards_for(user).order_by("-updated_at", "pk")),
+    )
+
+
+# --- Morning meeting -------------------------------------------------------------------------------
+
+@dataclass
+class ConsultantRow:
+    consultant: User
+    due_today: int = 0
+    overdue: int = 0
+    h_grade: int = 0
+    unsigned: int = 0
+    stuck: int = 0
+
+
+@dataclass
+class MorningMeeting:
+    rows: list[ConsultantRow]
+    totals: ConsultantRow
+    due_today: list[Task] = field(default_factory=list)
+    overdue: list[Task] = field(default_factory=list)
+    h_grade: list[Customer] = field(default_factory=list)
+    stuck: list[Customer] = field(default_factory=list)
+    unsigned: list[Customer] = field(default_factory=list)
+
+
+def morning_meeting(user: User, *, today: date) -> MorningMeeting:
+    """Per visible active consultant: today's due, overdue, H prospects, unsigned cards, stuck; and the lists.
+
+    A fixed number of queries whatever the volume: one per figure table, one per list.
+    """
+    consultants = list(consultants_visible_to(user).filter(is_active=True).order_by("team__name", "username"))
+    ids = [c.pk for c in consultants]
+    tasks = scope_to_user(Task.objects.all(), user, consultant_field="assignee").filter(
+        assignee_id__in=ids, status__in=Task.PENDING
+    )
+    task_counts = {
+        row["assignee_id"]: row
+        for row in tasks.order_by().values("assignee_id").annotate(
+            due_today=Count("pk", filter=Q(due_on=today)),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+        )
+    }
+    customers = customers_for_user(user).filter(consultant_id__in=ids)
+    customer_counts = {
+        row["consultant_id"]: row
+        for row in customers.order_by().values("consultant_id").annotate(
+            h_grade=Count("pk", filter=Q(grade=Customer.Grade.H, status=Customer.Status.ACTIVE)),
+            unsigned=Count("pk", filter=Q(card_status=Customer.CardStatus.PENDING)),
+        )
+    }
+    stuck_counts = dict(
+        filter_stuck(customers, today=today).order_by().values("consultant_id").annotate(n=Count("pk")).values_list("consultant_id", "n")
+    )
+    rows = []
+    for consultant in consultants:
+        t, c = task_counts.get(consultant.pk, {}), customer_counts.get(consultant.pk, {})
+        rows.append(
+            ConsultantRow(
+                consultant=consultant,
+                due_today=t.get("due_today", 0),
+                overdue=t.get("overdue", 0),
+                h_grade=c.get("h_grade", 0),
+                unsigned=c.get("unsigned", 0),
+                stuck=stuck_counts.get(consultant.pk, 0),
+            )
+        )
+    totals = ConsultantRow(
+        consultant=None,
+        **{name: sum(getattr(r, name) for r in rows) for name in ("due_today", "overdue", "h_grade", "unsigned", "stuck")},
+    )
+    task_list = tasks.select_related("customer", "assignee").order_by("due_on", "id")
+    customer_list = customers.select_related("consultant", "car_model")
+    return MorningMeeting(
+        rows=rows,
+        totals=totals,
+        due_today=list(task_list.filter(due_on=today)),
+        overdue=list(task_list.filter(due_on__lt=today)),
+        h_grade=list(customer_list.filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE).order_by("consultant_id", "graded_on", "pk")),
+        stuck=list(filter_stuck(customer_list, today=today).order_by("consultant_id", "graded_on", "pk")),
+        unsigned=list(customer_list.filter(card_status=Customer.CardStatus.PENDING).order_by("consultant_id", "created_at", "pk")),
+    )
+
+
+# --- Weekly H-grade list ---------------------------------------------------------------------------
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def h_list_for(user: User, *, week_start: date) -> list[tuple[User, list[Customer]]]:
+    """Per visible active consultant, their active H-grade prospects, each with `week_note` (or None)."""
+    consultants = list(consultants_visible_to(user).filter(is_active=True).order_by("team__name", "username"))
+    customers = (
+        customers_for_user(user)
+        .filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE, consultant__in=consultants)
+        .select_related("car_model", "colour")
+        .prefetch_related(
+            Prefetch("h_list_notes", queryset=HListNote.objects.filter(week_start=week_start).select_related("author"), to_attr="week_notes")
+        )
+        .order_by("graded_on", "pk")
+    )
+    by_consultant: dict[int, list[Customer]] = {c.pk: [] for c in consultants}
+    for customer in customers:
+        customer.week_note = customer.week_notes[0] if customer.week_notes else None
+        by_consultant[customer.consultant_id].append(customer)
+    return [(c, by_consultant[c.pk]) for c in consultants]
+
+
+# --- Rule sets -------------------------------------------------------------------------------------
+
+def rule_sets_with_rules() -> QuerySet[RuleSet]:
+    return RuleSet.objects.prefetch_related("rules").annotate(rule_count=Count("rules"))
+
+
+def get_rule_set(pk: int) -> RuleSet:
+    try:
+        return RuleSet.objects.get(pk=pk)
+    except RuleSet.DoesNotExist:
+        raise Http404

@@ -1,0 +1,193 @@
+"""Follow-up pages: today, morning meeting, weekly H-grade list, rule sets."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from followups import selectors
+from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm
+from followups.models import GradeRule, RuleSet
+from followups.services import h_list_note_save, rule_set_activate, rule_set_copy, rule_set_save
+from leads.models import Customer
+from leads.selectors import get_customer_for_user
+
+GRADE_ORDER = [grade for grade, _label in Customer.Grade.choices]
+
+
+def _require(condition: bool) -> None:
+    """A role that may not use a page gets 404 (SPEC §1)."""
+    if not condition:
+        raise Http404
+
+
+# --- Today -----------------------------------------------------------------------------------------
+
+def contact_url(task, *, next_url: str) -> str:
+    """One click from a task to logging the contact that completes it."""
+    return f"{reverse('leads:contact_create', args=[task.customer_id])}?task={task.pk}&next={next_url}"
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user.is_consultant or user.is_manager)
+    day = timezone.localdate()
+    lists = selectors.today_lists(user, today=day)
+    overdue_page = Paginator(lists.overdue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    next_url = reverse("followups:today")
+    for task in [*lists.due_today, *overdue_page]:
+        task.contact_url = contact_url(task, next_url=next_url)
+    return render(
+        request,
+        "followups/tasks_today.html",
+        {"day": day, "lists": lists, "overdue_page": overdue_page},
+    )
+
+
+# --- Morning meeting -------------------------------------------------------------------------------
+
+def morning(request: HttpRequest) -> HttpResponse:
+    _require(request.user.is_manager)
+    day = timezone.localdate()
+    meeting = selectors.morning_meeting(request.user, today=day)
+    return render(request, "followups/meeting_morning.html", {"day": day, "meeting": meeting})
+
+
+# --- Weekly H-grade list ---------------------------------------------------------------------------
+
+def _week_start(request: HttpRequest) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
+    except ValueError:
+        day = timezone.localdate()
+    return selectors.week_start_of(day)
+
+
+def h_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(user.is_consultant or user.is_manager)
+    week_start = _week_start(request)
+    groups = selectors.h_list_for(user, week_start=week_start)
+    return render(
+        request,
+        "followups/hlist_week.html",
+        {
+            "week_start": week_start,
+            "week_end": week_start + timedelta(days=6),
+            "previous_week": week_start - timedelta(days=7),
+            "next_week": week_start + timedelta(days=7),
+            "groups": groups,
+            "can_annotate": user.is_manager,
+            "total": sum(len(customers) for _c, customers in groups),
+        },
+    )
+
+
+@require_POST
+def h_list_note(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    _require(request.user.is_manager)
+    customer = get_customer_for_user(request.user, customer_pk)
+    week_start = _week_start(request)
+    form = HListNoteForm(request.POST)
+    url = f"{reverse('followups:h_list')}?week={week_start.isoformat()}"
+    if form.is_valid():
+        h_list_note_save(customer=customer, week_start=week_start, note=form.cleaned_data["note"], by=request.user)
+        messages.success(request, _("Note saved for %(name)s.") % {"name": customer.name})
+    else:
+        messages.error(request, _("The note was not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect(f"{url}#customer-{customer.pk}")
+
+
+# --- Rule sets -------------------------------------------------------------------------------------
+
+def _grade_rules(rule_set: RuleSet):
+    order = Case(*[When(grade=g, then=Value(i)) for i, g in enumerate(GRADE_ORDER)], output_field=IntegerField())
+    return GradeRule.objects.filter(rule_set=rule_set).annotate(grade_order=order).order_by("grade_order")
+
+
+def _render_rules(request, *, selected: RuleSet, form=None, formset=None, copy_form=None, status=200):
+    return render(
+        request,
+        "followups/rulesets_list.html",
+        {
+            "rule_sets": selectors.rule_sets_with_rules(),
+            "selected": selected,
+            "form": form or RuleSetForm(instance=selected),
+            "formset": formset or GradeRuleFormSet(instance=selected, queryset=_grade_rules(selected)),
+            "copy_form": copy_form or RuleSetCopyForm(initial={"name": _("%(name)s (copy)") % {"name": selected.name}}),
+        },
+        status=status,
+    )
+
+
+def _may_edit_rules(user: User) -> bool:
+    return user.role in (User.Role.SALES_MANAGER, User.Role.ADMINISTRATOR)
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    _require(_may_edit_rules(request.user))
+    selected_pk = request.GET.get("set")
+    if selected_pk and selected_pk.isdigit():
+        selected = selectors.get_rule_set(int(selected_pk))
+    else:
+        selected = RuleSet.objects.filter(is_active=True).first() or RuleSet.objects.first()
+        _require(selected is not None)
+    return _render_rules(request, selected=selected)
+
+
+def _rules_url(rule_set: RuleSet) -> str:
+    return f"{reverse('followups:rules')}?set={rule_set.pk}"
+
+
+@require_POST
+def rule_set_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_edit_rules(request.user))
+    rule_set = selectors.get_rule_set(pk)
+    form = RuleSetForm(request.POST, instance=rule_set)
+    formset = GradeRuleFormSet(request.POST, instance=rule_set, queryset=_grade_rules(rule_set))
+    if not (form.is_valid() and formset.is_valid()):
+        return _render_rules(request, selected=rule_set, form=form, formset=formset, status=400)
+    recomputed = rule_set_save(form=form, formset=formset)
+    if recomputed is None:
+        messages.success(request, _("Rule set %(name)s saved.") % {"name": rule_set.name})
+    else:
+        messages.success(
+            request,
+            _("Rule set %(name)s saved; next follow-ups of %(count)d open prospects were recomputed.")
+            % {"name": rule_set.name, "count": recomputed},
+        )
+    return redirect(_rules_url(rule_set))
+
+
+@require_POST
+def rule_set_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_edit_rules(request.user))
+    source = selectors.get_rule_set(pk)
+    copy_form = RuleSetCopyForm(request.POST)
+    if not copy_form.is_valid():
+        return _render_rules(request, selected=source, copy_form=copy_form, status=400)
+    copy = rule_set_copy(source=source, name=copy_form.cleaned_data["name"])
+    messages.success(request, _("Rule set %(name)s created from %(source)s.") % {"name": copy.name, "source": source.name})
+    return redirect(_rules_url(copy))
+
+
+@require_POST
+def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(_may_edit_rules(request.user))
+    rule_set = selectors.get_rule_set(pk)
+    count = rule_set_activate(rule_set=rule_set)
+    messages.success(
+        request,
+        _("Rule set %(name)s is now active; next follow-ups of %(count)d open prospects were recomputed.")
+        % {"name": rule_set.name, "count": count},
+    )
+    return redirect(_rules_url(rule_set))

@@ -1,0 +1,61 @@
+"""The customer list's search and filters; applied to a queryset already scoped to the user."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.visibility import consultants_visible_to
+from leads.models import Channel, Customer
+from leads.phones import digits_of
+
+MIN_PHONE_DIGITS = 3
+
+
+def search_condition(text: str) -> Q:
+    """Name contains the text, or a phone contains its digits (typed with spaces or dashes still match)."""
+    text = text.strip()
+    condition = Q(name__icontains=text)
+    digits = digits_of(text)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) >= MIN_PHONE_DIGITS:
+        condition |= Q(phone__contains=digits) | Q(phone2__contains=digits)
+    return condition
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or phone"), method="filter_search")
+    grade = django_filters.ChoiceFilter(label=_("grade"), choices=Customer.Grade.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Customer.Status.choices, empty_label=_("All"))
+    channel = django_filters.ModelChoiceFilter(label=_("source channel"), queryset=Channel.objects.all(), empty_label=_("All"))
+    consultant = django_filters.ModelChoiceFilter(label=_("consultant"), queryset=User.objects.none(), empty_label=_("All"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Customer
+        fields = ["q", "grade", "status", "channel", "consultant", "overdue"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_manager:
+            self.filters["consultant"].queryset = consultants_visible_to(user)
+        else:
+            del self.filters["consultant"]
+        for name, field in self.form.fields.items():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_condition(value)) if value.strip() else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(next_followup_on__lt=timezone.localdate(), status__in=Customer.OPEN_STATUSES)

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
+
+
+@admin.register(CareMilestone)
+class CareMilestoneAdmin(admin.ModelAdmin):
+    list_display = ["months", "days", "kind", "purpose", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["vin", "plate", "customer", "source", "delivered_on"]
+    search_fields = ["vin", "plate", "customer__name", "customer__phone"]
+    list_filter = ["source"]
+    raw_id_fields = ["customer"]
+    readonly_fields = ["created_by"]
+
+
+admin.site.register(InsurancePolicy, raw_id_fields=["vehicle"], list_display=["vehicle", "year", "insurer"])
+admin.site.register(MaintenanceVisit, raw_id_fields=["vehicle"], list_display=["vehicle", "planned_on", "done_on"])
+admin.site.register(Accessory, raw_id_fields=["customer"], list_display=["customer", "name", "is_gift", "on"])
+admin.site.register(Referral, raw_id_fields=["owner", "prospect"], list_display=["owner", "prospect", "referred_on"])

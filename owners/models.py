@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from followups.models import Task
+from leads.models import CarModel, Colour, Customer, SubmissionKeyed
+
+User = settings.AUTH_USER_MODEL
+
+
+class Vehicle(SubmissionKeyed):
+    """A car an owned customer (保有客户) has: sold here, same brand elsewhere, or another brand."""
+
+    class Source(models.TextChoices):
+        SELF_SOLD = "self_sold", _("Sold by us")
+        SAME_BRAND_ELSEWHERE = "same_brand", _("Same brand, sold elsewhere")
+        OTHER_BRAND = "other_brand", _("Other brand")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("owner"))
+    source = models.CharField(_("kind"), max_length=20, choices=Source.choices, default=Source.SELF_SOLD)
+    vin = models.CharField(_("VIN"), max_length=17, unique=True)
+    plate = models.CharField(_("plate"), max_length=20, blank=True)
+    brand = models.CharField(_("brand"), max_length=50, blank=True, help_text=_("For another brand's car"))
+    car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("model"))
+    model_name = models.CharField(_("model (other brand)"), max_length=50, blank=True)
+    colour = models.ForeignKey(Colour, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("colour"))
+    registered_on = models.DateField(_("registration date"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivery date"))
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        indexes = [
+            # Daily care-plan step: vehicles delivered in a date range.
+            models.Index(fields=["delivered_on"], name="vehicle_delivered_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_label} {self.plate or self.vin}"
+
+    @property
+    def model_label(self) -> str:
+        if self.car_model_id:
+            return str(self.car_model)
+        return " ".join(filter(None, [self.brand, self.model_name]))
+
+
+class InsurancePolicy(models.Model):
+    """Insurance of a vehicle for one year (投保记录)."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="insurance", verbose_name=_("vehicle"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    insurer = models.CharField(_("insurer"), max_length=50)
+    premium = models.DecimalField(_("premium"), max_digits=10, decimal_places=2, null=True, blank=True)
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    insured_here = models.BooleanField(_("insured through us"), default=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("insurance")
+        verbose_name_plural = _("insurance")
+        constraints = [models.UniqueConstraint(fields=["vehicle", "year"], name="one_policy_per_vehicle_year")]
+
+
+class Accessory(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accessories")
+    name = models.CharField(_("accessory"), max_length=100)
+    is_gift = models.BooleanField(_("given free"), default=False)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    on = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("accessory")
+        verbose_name_plural = _("accessories")
+
+
+class MaintenanceVisit(models.Model):
+    """A maintenance return (回厂保养): planned, and done when `done_on` is set."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="maintenance", verbose_name=_("vehicle"))
+    planned_on = models.DateField(_("planned"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+        verbose_name = _("maintenance return")
+        verbose_name_plural = _("maintenance returns")
+
+
+class Referral(models.Model):
+    """An owner brought a prospect (老用户介绍)."""
+
+    owner = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="referrals_made", verbose_name=_("owner"))
+    prospect = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="referred_by", verbose_name=_("prospect"))
+    referred_on = models.DateField(_("referred on"))
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            # VIP annotation: an owner's referrals in the last twelve months.
+            models.Index(fields=["owner", "referred_on"], name="referral_owner_day"),
+        ]
+
+
+class CareMilestone(models.Model):
+    """One step of the owners' care plan, counted from the delivery date (SPEC §4). Edited by managers."""
+
+    KINDS = [(kind, label) for kind, label in Task.Kind.choices if kind in ("care", "insurance")]
+
+    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0)
+    days = models.PositiveSmallIntegerField(_("days (added to the months)"), default=0)
+    kind = models.CharField(_("task kind"), max_length=20, choices=KINDS, default="care")
+    purpose = models.CharField(_("purpose"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["months", "days", "id"]
+        verbose_name = _("care milestone")
+        verbose_name_plural = _("care milestones")
+        constraints = [models.UniqueConstraint(fields=["months", "days", "kind"], name="one_milestone_per_offset")]
+
+    def __str__(self):
+        return f"+{self.months}m{self.days}d {self.purpose}"

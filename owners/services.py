@@ -1,0 +1,318 @@
+"""Owners, defeated customers and handovers: every change of state, one function each (atomic, with history)."""
+
+import uuid
+from datetime import date, timedelta
+from itertools import cycle
+from typing import Any, Iterable
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from followups import services as followups
+from followups.models import RuleSet, Task
+from leads.models import Customer, CustomerChange, Defeat
+from leads.services import TransitionError, create_once
+from owners import care
+from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
+from owners.vin import normalise_vin
+
+# How far back the daily step looks: a day the job did not run is caught up within a week.
+CATCH_UP_DAYS = 7
+
+
+def handover_reasons() -> list[tuple[str, str]]:
+    return [
+        ("poor_impression", _("Poor impression")),
+        ("neglect", _("Neglect")),
+        ("workload", _("Workload")),
+        ("resignation", _("Resignation")),
+        ("promotion", _("Promotion")),
+    ]
+
+
+class StillAssigned(Exception):
+    """A user who still has customers or open tasks cannot be deactivated."""
+
+
+def _record(customer: Customer, field: str, old: Any, new: Any, by: User, note: str = "") -> None:
+    CustomerChange.objects.create(
+        customer=customer, field=field, old_value=str(old or "")[:100], new_value=str(new or "")[:100],
+        changed_by=by, note=note,
+    )
+
+
+def _lock(customer: Customer) -> Customer:
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
+    if customer.status == status:
+        return
+    _record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
+    customer.status = status
+    customer.updated_by = by
+    customer.version = F("version") + 1
+    customer.save(update_fields=["status", "updated_by", "updated_at", "version"])
+    customer.refresh_from_db(fields=["version"])
+
+
+def _vehicle_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(fields)
+    fields["vin"] = normalise_vin(fields["vin"])
+    return fields
+
+
+def delivery_record(
+    *, customer: Customer, by: User, vehicle: dict[str, Any], submission_key: uuid.UUID | None = None
+) -> Vehicle:
+    """The ordered prospect takes delivery: same card, now an owner (self-sold) with a vehicle."""
+    fields = _vehicle_fields(vehicle)
+
+    def create() -> Vehicle:
+        locked = _lock(customer)
+        if locked.status != Customer.Status.ORDERED:
+            raise TransitionError(_("Only a customer with an order can take delivery."))
+        created = Vehicle.objects.create(
+            customer=locked, source=Vehicle.Source.SELF_SOLD, created_by=by, submission_key=submission_key, **fields
+        )
+        _set_status(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
+        followups.customer_tasks_cancel(customer=locked)
+        return created
+
+    created, _created = create_once(Vehicle, submission_key, create)
+    return created
+
+
+def owner_create(
+    *,
+    fields: dict[str, Any],
+    vehicle: dict[str, Any],
+    source: str,
+    consultant: User,
+    by: User,
+    submission_key: uuid.UUID | None = None,
+) -> Customer:
+    """An owner who bought elsewhere (or before the CRM) added directly: status delivered, with a vehicle."""
+    vehicle_fields = _vehicle_fields(vehicle)
+
+    def create() -> Vehicle:
+        today = timezone.localdate()
+        customer = Customer.objects.create(
+            **fields,
+            consultant=consultant,
+            status=Customer.Status.DELIVERED,
+            first_contact_on=vehicle_fields.get("delivered_on") or today,
+            graded_on=today,
+            card_status=Customer.CardStatus.SIGNED,
+            card_signed_by=by,
+            card_signed_at=timezone.now(),
+            created_by=by,
+            updated_by=by,
+        )
+        _record(customer, CustomerChange.Field.STATUS, "", Customer.Status.DELIVERED, by, _("Owner added"))
+        return Vehicle.objects.create(
+            customer=customer, source=source, created_by=by, submission_key=submission_key, **vehicle_fields
+        )
+
+    created, _created = create_once(Vehicle, submission_key, create)
+    return created.customer
+
+
+@transaction.atomic
+def vehicle_add(*, customer: Customer, source: str, fields: dict[str, Any], by: User) -> Vehicle:
+    return Vehicle.objects.create(customer=customer, source=source, created_by=by, **_vehicle_fields(fields))
+
+
+@transaction.atomic
+def insurance_add(*, vehicle: Vehicle, fields: dict[str, Any]) -> InsurancePolicy:
+    policy, _created = InsurancePolicy.objects.update_or_create(vehicle=vehicle, year=fields["year"], defaults=fields)
+    return policy
+
+
+@transaction.atomic
+def accessory_add(*, customer: Customer, fields: dict[str, Any]) -> Accessory:
+    return Accessory.objects.create(customer=customer, **fields)
+
+
+@transaction.atomic
+def maintenance_add(*, vehicle: Vehicle, fields: dict[str, Any]) -> MaintenanceVisit:
+    return MaintenanceVisit.objects.create(vehicle=vehicle, **fields)
+
+
+@transaction.atomic
+def referral_add(*, owner: Customer, prospect: Customer, referred_on: date) -> Referral:
+    """The owner brought this prospect; a prospect has one referrer."""
+    if owner.pk == prospect.pk:
+        raise TransitionError(_("An owner cannot refer themselves."))
+    if Referral.objects.filter(prospect=prospect).exists():
+        raise TransitionError(_("This prospect already has a referrer."))
+    return Referral.objects.create(owner=owner, prospect=prospect, referred_on=referred_on)
+
+
+@transaction.atomic
+def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Customer:
+    """A defeated customer came back: a prospect again, same card and history, with a new open task."""
+    locked = _lock(customer)
+    if locked.status != Customer.Status.DEFEATED:
+        raise TransitionError(_("Only a defeated customer can be reactivated."))
+    _set_status(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
+    Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT, status__in=Task.PENDING).update(
+        status=Task.Status.CANCELLED, closed_at=timezone.now()
+    )
+    followups.prospect_task_reschedule(customer=locked)
+    return locked
+
+
+@transaction.atomic
+def customers_handover(
+    *, customers: Iterable[Customer], to: list[User], reason: str, by: User, note: str = ""
+) -> int:
+    """Move customers and their open tasks to `to` (one consultant, or round robin over several).
+
+    Each move writes a consultant history row (from, to, reason). Returns the number moved.
+    """
+    if not to:
+        raise TransitionError(_("Choose at least one consultant to take the customers."))
+    reasons = dict(handover_reasons())
+    text = reasons.get(reason, reason)
+    if note:
+        text = f"{text}: {note}"
+    ids = sorted({customer.pk for customer in customers})
+    locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk").select_related("consultant"))
+    targets = cycle(sorted(to, key=lambda user: user.pk))
+    moved = 0
+    now = timezone.now()
+    changes = []
+    for customer in locked:
+        new = next(targets)
+        old = customer.consultant
+        if new.pk == old.pk:
+            continue
+        changes.append(
+            CustomerChange(customer=customer, field=CustomerChange.Field.CONSULTANT, old_value=str(old)[:100],
+                           new_value=str(new)[:100], changed_by=by, note=text)
+        )
+        Customer.objects.filter(pk=customer.pk).update(
+            consultant=new, updated_by=by, updated_at=now, version=F("version") + 1
+        )
+        Task.objects.filter(customer=customer, assignee=old, status__in=Task.PENDING).update(assignee=new)
+        moved += 1
+    CustomerChange.objects.bulk_create(changes)
+    return moved
+
+
+def user_holdings(user: User) -> tuple[int, int]:
+    """(customers, open tasks) still assigned to the user."""
+    return (
+        Customer.objects.filter(consultant=user).count(),
+        Task.objects.filter(assignee=user, status__in=Task.PENDING).count(),
+    )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """Deactivate a user who no longer holds customers or open tasks (hand them over first)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    customers, tasks = user_holdings(locked)
+    if customers or tasks:
+        raise StillAssigned(
+            _("%(user)s still has %(customers)d customers and %(tasks)d open tasks: hand them over first.")
+            % {"user": locked, "customers": customers, "tasks": tasks}
+        )
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    return locked
+
+
+# --- The daily job's step: care plan, birthdays, insurance renewals and defeat revisits -------------
+
+
+def _window(day: date) -> tuple[date, date]:
+    return day - timedelta(days=CATCH_UP_DAYS - 1), day
+
+
+def _months_of(*days: date) -> set[int]:
+    return {d.month for d in days}
+
+
+def _care_rows(start: date, end: date) -> list[Task]:
+    rows = []
+    owners = Vehicle.objects.filter(customer__status=Customer.Status.DELIVERED)
+    for milestone in CareMilestone.objects.filter(is_active=True):
+        # Month arithmetic clips to month ends, so look a few days wider and keep the exact hits.
+        earliest = start - relativedelta(months=milestone.months) - timedelta(days=milestone.days + 3)
+        latest = end - relativedelta(months=milestone.months) - timedelta(days=milestone.days) + timedelta(days=3)
+        for customer_id, consultant_id, delivered_on in owners.filter(
+            delivered_on__range=(earliest, latest)
+        ).values_list("customer_id", "customer__consultant_id", "delivered_on"):
+            due = care.milestone_due(delivered_on, months=milestone.months, days=milestone.days)
+            if start <= due <= end:
+                rows.append(Task(customer_id=customer_id, kind=milestone.kind, due_on=due,
+                                 assignee_id=consultant_id, reason=milestone.purpose[:200]))
+    # Insurance renewal: a month before each purchase anniversary.
+    month_before = relativedelta(months=-1)
+    months = _months_of(start + relativedelta(months=1), end + relativedelta(months=1), end + relativedelta(months=1, days=3))
+    for customer_id, consultant_id, delivered_on in owners.filter(delivered_on__month__in=months).values_list(
+        "customer_id", "customer__consultant_id", "delivered_on"
+    ):
+        for due in care.yearly_in_window(delivered_on, start=start, end=end, offset=month_before):
+            rows.append(Task(customer_id=customer_id, kind=Task.Kind.INSURANCE, due_on=due, assignee_id=consultant_id,
+                             reason=_("Insurance renewal: purchase anniversary %(on)s")
+                             % {"on": (due + relativedelta(months=1)).isoformat()}))
+    # Birthdays of owners.
+    birthdays = Customer.objects.filter(
+        status=Customer.Status.DELIVERED, birthday__isnull=False, birthday__month__in=_months_of(start, end)
+    ).values_list("pk", "consultant_id", "birthday")
+    for customer_id, consultant_id, birthday in birthdays:
+        for year in range(start.year, end.year + 1):
+            due = care.birthday_in(birthday, year)
+            if start <= due <= end:
+                rows.append(Task(customer_id=customer_id, kind=Task.Kind.BIRTHDAY, due_on=due,
+                                 assignee_id=consultant_id, reason=_("Birthday")))
+    return rows
+
+
+def _revisit_rows(start: date, end: date) -> list[Task]:
+    rule_set = RuleSet.objects.filter(is_active=True).first()
+    every = rule_set.defeat_revisit_days if rule_set else 90
+    approved = Defeat.objects.filter(customer=OuterRef("pk"), status=Defeat.Status.APPROVED).order_by("-decided_at")
+    rows = []
+    defeated = (
+        Customer.objects.filter(status=Customer.Status.DEFEATED)
+        .annotate(defeated_at=Subquery(approved.values("decided_at")[:1]))
+        .filter(defeated_at__isnull=False)
+        .values_list("pk", "consultant_id", "defeated_at")
+    )
+    for customer_id, consultant_id, defeated_at in defeated.iterator():
+        for due in care.revisits_in_window(timezone.localdate(defeated_at), every_days=every, start=start, end=end):
+            rows.append(Task(customer_id=customer_id, kind=Task.Kind.DEFEAT_REVISIT, due_on=due,
+                             assignee_id=consultant_id, reason=_("Revisit a defeated customer")))
+    return rows
+
+
+OWNER_TASK_KINDS = (Task.Kind.CARE_MILESTONE, Task.Kind.BIRTHDAY, Task.Kind.INSURANCE, Task.Kind.DEFEAT_REVISIT)
+
+
+def care_tasks_create(day: date) -> int:
+    """The daily job's step: tasks due in the last week up to `day` (a missed day is caught up).
+
+    Idempotent: the unique (customer, kind, due_on) constraint drops a task that already exists.
+    Returns the number of tasks created.
+    """
+    start, end = _window(day)
+    unique: dict[tuple, Task] = {}
+    for row in _care_rows(start, end) + _revisit_rows(start, end):
+        key = (row.customer_id, row.kind, row.due_on)
+        if key in unique:
+            unique[key].reason = f"{unique[key].reason}; {row.reason}"[:200]
+        else:
+            row.status = Task.Status.OVERDUE if row.due_on < day else Task.Status.OPEN
+            unique[key] = row
+    in_window = Task.objects.filter(kind__in=OWNER_TASK_KINDS, due_on__range=(start, end))
+    before = in_window.count()
+    Task.objects.bulk_create(unique.values(), batch_size=2000, ignore_conflicts=True)
+    return in_window.count() - before

@@ -1,0 +1,112 @@
+"""The pickers of the reports (day, month, date range, consultant) and the targets grid."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from reports.models import MonthlyTarget
+from reports.selectors import TARGET_LABELS, month_first
+
+
+class MonthField(forms.DateField):
+    """A `<input type="month">`: YYYY-MM, cleaned to the first day of the month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m", "%Y-%m-%d"], **kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return month_first(cleaned) if cleaned else cleaned
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=_date_input())
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Month"))
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=_date_input())
+    end = forms.DateField(label=_("To"), widget=_date_input())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end date must not be before the start date."))
+        if start and end and (end - start).days > 366 * 3:
+            self.add_error("end", _("Choose at most three years."))
+        return cleaned
+
+
+class ProgressForm(forms.Form):
+    month = MonthField(label=_("Month"))
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        if consultants is None:
+            del self.fields["consultant"]  # a consultant sees their own sheet only
+        else:
+            self.fields["consultant"].queryset = consultants
+
+
+def picker(form_class, request, *, initial: dict, **kwargs):
+    """The picker bound to the query string, the defaults filling what it does not give.
+
+    Always bound, so the page shows the figures of the defaults and a bad value comes back with its error.
+    """
+    defaults = {
+        name: value.strftime("%Y-%m" if isinstance(form_class.base_fields.get(name), MonthField) else "%Y-%m-%d")
+        if isinstance(value, date) else value
+        for name, value in initial.items()
+    }
+    wanted = {name: request.GET[name] for name in form_class.base_fields if name in request.GET}
+    return form_class({**defaults, **wanted}, **kwargs)
+
+
+def default_range() -> dict[str, date]:
+    today = timezone.localdate()
+    return {"start": today.replace(month=1, day=1), "end": today}
+
+
+class TargetsForm(forms.Form):
+    """One row of five numbers per consultant; fields are named `c<consultant id>_<target>`."""
+
+    def __init__(self, *args, rows: list[tuple[User, MonthlyTarget | None]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for consultant, target in rows:
+            for name in MonthlyTarget.FIELDS:
+                self.fields[self.field_name(consultant, name)] = forms.IntegerField(
+                    label=f"{consultant} · {TARGET_LABELS[name]}",
+                    min_value=0,
+                    max_value=100000,
+                    required=False,
+                    initial=getattr(target, name) if target else None,
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}),
+                )
+
+    @staticmethod
+    def field_name(consultant: User, name: str) -> str:
+        return f"c{consultant.pk}_{name}"
+
+    def grid(self) -> list[tuple[User, list[forms.BoundField]]]:
+        return [(c, [self[self.field_name(c, name)] for name in MonthlyTarget.FIELDS]) for c, _t in self.rows]
+
+    def targets(self) -> dict[int, dict[str, int]]:
+        return {
+            c.pk: {name: self.cleaned_data.get(self.field_name(c, name)) or 0 for name in MonthlyTarget.FIELDS}
+            for c, _t in self.rows
+        }

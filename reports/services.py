@@ -1,0 +1,47 @@
+"""Writes of the reports app: the sales manager's monthly targets."""
+
+from datetime import date
+
+from django.db import transaction
+from django.http import Http404
+
+from accounts.models import User
+from accounts.visibility import consultants_visible_to
+from reports.models import MonthlyTarget
+from reports.selectors import month_first, previous_month
+
+
+def _check_may_set_targets(by: User) -> None:
+    if not by.sees_whole_dealership:
+        raise Http404
+
+
+@transaction.atomic
+def monthly_targets_save(*, month: date, targets: dict[int, dict[str, int]], by: User) -> int:
+    """Set the targets of a month, per consultant id. Saving the same form twice changes nothing more."""
+    _check_may_set_targets(by)
+    month = month_first(month)
+    allowed = set(consultants_visible_to(by).filter(pk__in=list(targets)).values_list("pk", flat=True))
+    for consultant_id in sorted(allowed):
+        figures = {name: targets[consultant_id].get(name) or 0 for name in MonthlyTarget.FIELDS}
+        MonthlyTarget.objects.update_or_create(
+            consultant_id=consultant_id, month=month, defaults={**figures, "updated_by": by}
+        )
+    return len(allowed)
+
+
+@transaction.atomic
+def monthly_targets_copy(*, month: date, by: User) -> int:
+    """Copy last month's targets into `month` (replacing what is there). Safe to repeat."""
+    _check_may_set_targets(by)
+    month = month_first(month)
+    source = MonthlyTarget.objects.filter(month=previous_month(month), consultant__is_active=True)
+    copied = 0
+    for target in source.order_by("consultant_id"):
+        MonthlyTarget.objects.update_or_create(
+            consultant_id=target.consultant_id,
+            month=month,
+            defaults={**{name: getattr(target, name) for name in MonthlyTarget.FIELDS}, "updated_by": by},
+        )
+        copied += 1
+    return copied

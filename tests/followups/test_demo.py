@@ -1,0 +1,34 @@
+import random
+from datetime import date
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts.demo import build_staff
+from followups import demo
+from followups.models import HListNote, Task
+from leads.models import Customer
+from tests.factories import prospect_create
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 11)
+
+
+def test_demo_gives_every_prospect_a_task_with_some_due_today_and_some_overdue():
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 11, 8)), tick=False):
+        # given
+        staff = build_staff()
+        consultants = [staff[f"consultant{i}"] for i in range(1, 9)]
+        for i in range(40):
+            prospect_create(consultant=consultants[i % 8], grade="HABCN"[i % 5])
+        # when
+        demo.build(rng=random.Random(1), today=TODAY, staff=staff)
+    # then
+    pending = Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+    assert pending.count() == Customer.objects.filter(status="active").count() == 40
+    assert pending.filter(due_on=TODAY).exists()
+    assert pending.filter(due_on__lt=TODAY, status=Task.Status.OVERDUE).exists()
+    assert Task.objects.filter(kind=Task.Kind.ESCALATION).exists()
+    assert HListNote.objects.filter(week_start=date(2026, 3, 9)).count() == 6

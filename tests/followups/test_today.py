@@ -1,0 +1,123 @@
+"""The consultant's home page: due today, overdue, appointments, returned cards (SPEC §4)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Task
+from followups.selectors import nav_counts
+from leads.models import Customer
+from tests.factories import prospect_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _task_of(customer) -> Task:
+    return Task.objects.get(customer=customer, status__in=Task.PENDING)
+
+
+def _due(customer, day, status=Task.Status.OPEN) -> Task:
+    task = _task_of(customer)
+    Task.objects.filter(pk=task.pk).update(due_on=day, status=status)
+    return task
+
+
+def test_consultant_sees_tasks_due_today_with_one_click_link_to_log_the_contact(login, consultant, frozen_today):
+    # given
+    customer = prospect_create(consultant=consultant, name="王小明", grade=Customer.Grade.H)
+    task = _due(customer, frozen_today)
+    # when
+    response = login(consultant).get(reverse("followups:today"))
+    # then
+    assert response.status_code == 200
+    assert list(response.context["lists"].due_today) == [task]
+    expected = reverse("leads:contact_create", args=[customer.pk]) + f"?task={task.pk}&next={reverse('followups:today')}"
+    assert f'href="{expected}"'.replace("&", "&amp;") in response.content.decode()
+
+
+def test_overdue_tasks_are_listed_oldest_first(login, consultant, frozen_today):
+    # given
+    newer = _due(prospect_create(consultant=consultant), frozen_today - timedelta(days=1), Task.Status.OVERDUE)
+    older = _due(prospect_create(consultant=consultant), frozen_today - timedelta(days=5), Task.Status.OVERDUE)
+    later = _due(prospect_create(consultant=consultant), frozen_today + timedelta(days=3))
+    # when
+    response = login(consultant).get(reverse("followups:today"))
+    # then
+    assert list(response.context["overdue_page"]) == [older, newer]
+    assert later not in response.context["lists"].due_today
+
+
+def test_today_shows_appointments_and_returned_cards(login, consultant, frozen_today):
+    # given
+    with_appointment = prospect_create(consultant=consultant, name="约了今天")
+    Customer.objects.filter(pk=with_appointment.pk).update(appointment_at=timezone.make_aware(datetime(2026, 3, 11, 15, 30)))
+    tomorrow = prospect_create(consultant=consultant, name="约了明天")
+    Customer.objects.filter(pk=tomorrow.pk).update(appointment_at=timezone.make_aware(datetime(2026, 3, 12, 10, 0)))
+    returned = prospect_create(consultant=consultant, name="退回的卡")
+    Customer.objects.filter(pk=returned.pk).update(card_status=Customer.CardStatus.RETURNED, card_return_comment="电话不全")
+    # when
+    response = login(consultant).get(reverse("followups:today"))
+    # then
+    lists = response.context["lists"]
+    assert [c.pk for c in lists.appointments] == [with_appointment.pk]
+    assert [c.pk for c in lists.returned_cards] == [returned.pk]
+    assert "电话不全" in response.content.decode()
+
+
+def test_today_never_shows_other_consultants_tasks(login, consultant, teammate, other_consultant, frozen_today):
+    # given
+    _due(prospect_create(consultant=teammate, name="同事客户"), frozen_today)
+    _due(prospect_create(consultant=other_consultant, name="别组客户"), frozen_today)
+    returned = prospect_create(consultant=other_consultant, name="别组退卡")
+    Customer.objects.filter(pk=returned.pk).update(card_status=Customer.CardStatus.RETURNED)
+    # when
+    response = login(consultant).get(reverse("followups:today"))
+    # then
+    body = response.content.decode()
+    assert "同事客户" not in body and "别组客户" not in body and "别组退卡" not in body
+    assert response.context["lists"].due_today == []
+
+
+def test_manager_sees_own_escalation_tasks_on_today(login, consultant, showroom_manager, frozen_today):
+    # given
+    customer = prospect_create(consultant=consultant, name="升级客户", grade=Customer.Grade.H)
+    escalation = Task.objects.create(customer=customer, kind=Task.Kind.ESCALATION, due_on=frozen_today, assignee=showroom_manager)
+    # when
+    response = login(showroom_manager).get(reverse("followups:today"))
+    # then
+    assert response.status_code == 200
+    assert list(response.context["lists"].due_today) == [escalation]
+
+
+def test_reception_gets_404_on_today(login, reception):
+    assert login(reception).get(reverse("followups:today")).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_today_runs_constant_queries(login, consultant, frozen_today, django_assert_max_num_queries, rows):
+    # given
+    customers = [prospect_create(consultant=consultant) for _ in range(rows)]
+    for i, customer in enumerate(customers):
+        _due(customer, frozen_today - timedelta(days=i % 3), Task.Status.OPEN if i % 3 == 0 else Task.Status.OVERDUE)
+    Customer.objects.filter(pk__in=[c.pk for c in customers[::4]]).update(
+        appointment_at=timezone.make_aware(datetime(2026, 3, 11, 16, 0)), card_status=Customer.CardStatus.RETURNED
+    )
+    client = login(consultant)
+    # when / then
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("followups:today"))
+    assert response.status_code == 200
+
+
+def test_nav_counts_counts_due_today_and_overdue_in_one_query(consultant, frozen_today, django_assert_num_queries):
+    # given
+    _due(prospect_create(consultant=consultant), frozen_today)
+    _due(prospect_create(consultant=consultant), frozen_today - timedelta(days=2), Task.Status.OVERDUE)
+    _due(prospect_create(consultant=consultant), frozen_today + timedelta(days=2))
+    # when
+    with django_assert_num_queries(1):
+        counts = nav_counts(consultant)
+    # then
+    assert counts == {"today": 2}

@@ -1,0 +1,163 @@
+"""The customer list: scoped to the user, searchable, filterable, paginated, constant queries."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from leads.models import Channel, Customer
+from tests.factories import CustomerFactory, prospect_create
+
+pytestmark = pytest.mark.django_db
+URL = reverse("leads:customer_list")
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def names_on(response) -> set[str]:
+    return {customer.name for customer in response.context["page"].object_list}
+
+
+def test_consultant_sees_only_own_customers(login, consultant, teammate, other_consultant):
+    # given
+    CustomerFactory(name="Mine", consultant=consultant)
+    CustomerFactory(name="Teammate's", consultant=teammate)
+    CustomerFactory(name="Other team's", consultant=other_consultant)
+    # when
+    response = login(consultant).get(URL)
+    # then
+    assert response.status_code == 200
+    assert names_on(response) == {"Mine"}
+    assert b"Teammate&#x27;s" not in response.content and b"Other team" not in response.content
+
+
+def test_showroom_manager_sees_team_only(login, showroom_manager, consultant, teammate, other_consultant):
+    CustomerFactory(name="Mine", consultant=consultant)
+    CustomerFactory(name="Teammate", consultant=teammate)
+    CustomerFactory(name="Other", consultant=other_consultant)
+    response = login(showroom_manager).get(URL)
+    assert names_on(response) == {"Mine", "Teammate"}
+
+
+def test_sales_manager_sees_whole_dealership(login, sales_manager, consultant, other_consultant):
+    CustomerFactory(name="Mine", consultant=consultant)
+    CustomerFactory(name="Other", consultant=other_consultant)
+    assert names_on(login(sales_manager).get(URL)) == {"Mine", "Other"}
+
+
+def test_reception_gets_404(login, reception, consultant):
+    CustomerFactory(consultant=consultant)
+    assert login(reception).get(URL).status_code == 404
+
+
+def test_search_by_name(login, consultant):
+    CustomerFactory(name="王小明", consultant=consultant)
+    CustomerFactory(name="李四", consultant=consultant)
+    assert names_on(login(consultant).get(URL, {"q": "小明"})) == {"王小明"}
+
+
+@pytest.mark.parametrize("typed", ["13912345678", "1234 5678", "139-1234-5678", "+86 139 1234 5678", "345"])
+def test_search_by_whole_or_part_of_phone_ignores_spaces_and_dashes(login, consultant, typed):
+    CustomerFactory(name="Found", phone="13912345678", consultant=consultant)
+    CustomerFactory(name="Not found", phone="13800000000", consultant=consultant)
+    assert names_on(login(consultant).get(URL, {"q": typed})) == {"Found"}
+
+
+def test_search_never_finds_other_peoples_customers(login, consultant, other_consultant):
+    CustomerFactory(name="Hidden", phone="13912345678", consultant=other_consultant)
+    response = login(consultant).get(URL, {"q": "13912345678"})
+    assert names_on(response) == set()
+
+
+def test_filter_by_grade_status_and_channel(login, consultant):
+    channel = Channel.objects.get(code="H")
+    CustomerFactory(name="H active referral", grade="H", channel=channel, consultant=consultant)
+    CustomerFactory(name="H ordered", grade="H", status=Customer.Status.ORDERED, consultant=consultant)
+    CustomerFactory(name="B active", grade="B", consultant=consultant)
+    client = login(consultant)
+    assert names_on(client.get(URL, {"grade": "H"})) == {"H active referral", "H ordered"}
+    assert names_on(client.get(URL, {"grade": "H", "status": "active"})) == {"H active referral"}
+    assert names_on(client.get(URL, {"channel": channel.pk})) == {"H active referral"}
+
+
+def test_manager_filters_by_consultant(login, showroom_manager, consultant, teammate):
+    CustomerFactory(name="Alice's", consultant=consultant)
+    CustomerFactory(name="Amy's", consultant=teammate)
+    response = login(showroom_manager).get(URL, {"consultant": teammate.pk})
+    assert names_on(response) == {"Amy's"}
+
+
+def test_manager_cannot_filter_by_other_teams_consultant(login, showroom_manager, consultant, other_consultant):
+    CustomerFactory(name="Alice's", consultant=consultant)
+    CustomerFactory(name="Charlie's", consultant=other_consultant)
+    response = login(showroom_manager).get(URL, {"consultant": other_consultant.pk})
+    # An invalid choice: the filter is not applied, and charlie's customers stay invisible.
+    assert "Charlie's" not in names_on(response)
+    assert list(response.context["filter"].form.fields["consultant"].queryset) == [consultant]
+
+
+def test_consultant_has_no_consultant_filter(login, consultant):
+    response = login(consultant).get(URL)
+    assert "consultant" not in response.context["filter"].form.fields
+
+
+@time_machine.travel(date(2026, 3, 10), tick=False)
+def test_overdue_filter_and_red_marking(login, consultant):
+    CustomerFactory(name="Late", next_followup_on=date(2026, 3, 9), consultant=consultant)
+    CustomerFactory(name="Today", next_followup_on=date(2026, 3, 10), consultant=consultant)
+    CustomerFactory(name="Late but defeated", next_followup_on=date(2026, 3, 1), status=Customer.Status.DEFEATED, consultant=consultant)
+    client = login(consultant)
+    assert names_on(client.get(URL, {"overdue": "on"})) == {"Late"}
+    content = client.get(URL).content.decode()
+    assert content.count("overdue\">2026-03-09") == 1
+    assert "overdue\">2026-03-10" not in content
+
+
+def test_list_is_paginated(login, consultant, settings):
+    settings.PAGE_SIZE = 5
+    for index in range(7):
+        CustomerFactory(name=f"C{index}", consultant=consultant)
+    client = login(consultant)
+    assert len(names_on(client.get(URL))) == 5
+    second = client.get(URL, {"page": 2})
+    assert len(names_on(second)) == 2
+
+
+def test_list_shows_columns(login, consultant):
+    prospect_create(consultant=consultant, name="张三", phone="13912345678", grade="A")
+    content = login(consultant).get(URL).content.decode()
+    assert "139 1234 5678" in content
+    assert 'grade-badge grade-A' in content
+    assert "Pending sign-off" in content
+
+
+def test_htmx_request_gets_only_the_table(login, consultant):
+    CustomerFactory(name="Mine", consultant=consultant)
+    response = login(consultant).get(URL, HTTP_HX_REQUEST="true")
+    assert [t.name for t in response.templates][0] == "leads/_customer_table.html"
+
+
+def _bulk_customers(consultant, count):
+    Customer.objects.bulk_create(CustomerFactory.build_batch(count, consultant=consultant))
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_list_runs_constant_queries_for_manager(login, showroom_manager, consultant, teammate, count, django_assert_max_num_queries):
+    _bulk_customers(consultant, count // 2)
+    _bulk_customers(teammate, count // 2)
+    client = login(showroom_manager)
+    with django_assert_max_num_queries(11):
+        response = client.get(URL, {"grade": "B"})
+    assert len(names_on(response)) == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_list_runs_constant_queries_for_consultant(login, consultant, count, django_assert_max_num_queries):
+    _bulk_customers(consultant, count)
+    client = login(consultant)
+    with django_assert_max_num_queries(10):
+        client.get(URL)

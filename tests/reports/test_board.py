@@ -1,0 +1,121 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import MonthlyTarget
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:board")
+MARCH = {"month": "2026-03"}
+
+
+@pytest.fixture
+def targets(activity, consultant, teammate, sales_manager):
+    MonthlyTarget.objects.create(
+        consultant=consultant, month=date(2026, 3, 1), contacts=10, prospecting=2, return_visits=4, test_drives=4,
+        sales=4, updated_by=sales_manager,
+    )
+    MonthlyTarget.objects.create(consultant=teammate, month=date(2026, 3, 1), contacts=5, sales=2, updated_by=sales_manager)
+    MonthlyTarget.objects.create(consultant=consultant, month=date(2026, 2, 1), contacts=99, sales=99, updated_by=sales_manager)
+
+
+def figures(row):
+    return {k: (f.target, f.actual, f.percent) for k, f in row.figures.items()}
+
+
+ALICE = {
+    "contacts": (10, 3, 30), "prospecting": (2, 1, 50), "return_visits": (4, 2, 50),
+    "test_drives": (4, 2, 50), "sales": (4, 2, 50),
+}
+AMY = {
+    "contacts": (5, 1, 20), "prospecting": (0, 0, None), "return_visits": (0, 1, None),
+    "test_drives": (0, 1, None), "sales": (2, 1, 50),
+}
+CHARLIE = {
+    "contacts": (0, 2, None), "prospecting": (0, 0, None), "return_visits": (0, 0, None),
+    "test_drives": (0, 0, None), "sales": (0, 1, None),
+}
+
+
+def test_board_shows_target_actual_percent_rank_and_conversion(login, sales_manager, targets, consultant, teammate, other_consultant):
+    board = login(sales_manager).get(URL, MARCH).context["board"]
+
+    assert [(row.consultant, row.rank) for row in board.rows] == [(consultant, 1), (other_consultant, 2), (teammate, 3)]
+    by_user = {row.consultant: row for row in board.rows}
+    assert figures(by_user[consultant]) == ALICE
+    assert figures(by_user[teammate]) == AMY
+    assert figures(by_user[other_consultant]) == CHARLIE
+    assert by_user[consultant].funnel == {"walkins": 3, "prospects": 2, "orders": 2, "deliveries": 2}
+    assert by_user[consultant].rates == {"walkin_to_prospect": 67, "prospect_to_order": 100, "order_to_delivery": 100}
+    assert by_user[teammate].funnel == {"walkins": 1, "prospects": 1, "orders": 1, "deliveries": 0}
+    assert by_user[other_consultant].funnel == {"walkins": 3, "prospects": 1, "orders": 1, "deliveries": 0}
+    assert figures(board.total) == {
+        "contacts": (15, 6, 40), "prospecting": (2, 1, 50), "return_visits": (4, 3, 75),
+        "test_drives": (4, 3, 75), "sales": (6, 4, 67),
+    }
+    assert board.total.funnel == {"walkins": 7, "prospects": 4, "orders": 4, "deliveries": 2}
+
+
+def test_equal_sales_and_contacts_share_a_rank(login, sales_manager, frozen, consultant, teammate):
+    board = login(sales_manager).get(URL, MARCH).context["board"]
+
+    assert [row.rank for row in board.rows] == [1, 1]
+
+
+def test_daily_trend_counts_contacts_walkins_and_orders_per_day(login, sales_manager, targets):
+    trend = login(sales_manager).get(URL, MARCH).context["board"].trend
+
+    assert trend["days"] == list(range(1, 32))
+    assert trend["contacts"][1] == 1 and trend["contacts"][9] == 2 and trend["contacts"][10] == 1
+    assert sum(trend["contacts"]) == 6
+    assert trend["walkins"][9] == 7 and sum(trend["walkins"]) == 10
+    assert trend["orders"][9] == 2 and sum(trend["orders"]) == 4
+
+
+def test_charts_use_the_vendored_chartjs_and_json_script(login, sales_manager, targets):
+    html = login(sales_manager).get(URL, MARCH).content.decode()
+
+    assert "/static/vendor/chartjs/chart.umd.min.js" in html
+    assert '<script id="board-data" type="application/json">' in html
+    assert "cdn" not in html.lower()
+
+
+def test_showroom_manager_sees_team_only(login, showroom_manager, targets, consultant, teammate):
+    board = login(showroom_manager).get(URL, MARCH).context["board"]
+
+    assert {row.consultant for row in board.rows} == {consultant, teammate}
+    assert figures(board.total)["sales"] == (6, 3, 50)
+
+
+def test_consultant_sees_only_themselves(login, consultant, targets):
+    board = login(consultant).get(URL, MARCH).context["board"]
+
+    assert [row.consultant for row in board.rows] == [consultant]
+    assert figures(board.total) == ALICE
+
+
+def test_reception_gets_404(login, reception):
+    assert login(reception).get(URL).status_code == 404
+
+
+def test_page_and_xlsx_show_the_same_figures(login, sales_manager, targets, consultant, rows_of):
+    client = login(sales_manager)
+    response = client.get(URL, MARCH)
+    board = response.context["board"]
+    cells = rows_of(response.content.decode(), "board-table")[str(consultant.pk)]
+    assert cells[:5] == ["1", str(consultant), "10", "3", "30%"]
+
+    book = load_workbook(BytesIO(client.get(URL, {**MARCH, "format": "xlsx"}).content))
+
+    rows = [list(r) for r in book.worksheets[0].iter_rows(min_row=3, values_only=True)]
+    assert rows[0][:5] == [1, str(consultant), 10, 3, 30]
+    assert len(rows) == len(board.rows) + 1
+    total = rows[-1]
+    assert total[2:17] == [15, 6, 40, 2, 1, 50, 4, 3, 75, 4, 3, 75, 6, 4, 67]
+    assert total[17:21] == [7, 4, 4, 2]
+    trend = [list(r) for r in book.worksheets[1].iter_rows(min_row=3, values_only=True)]
+    assert [r[1] for r in trend] == board.trend["contacts"]
