@@ -85,10 +85,16 @@ def appointments_for(user: User, *, day: date) -> QuerySet[Customer]:
     )
 
 
+# The today page also shows what comes due in the next days, so a new prospect is visible at once.
+UPCOMING_DAYS = 3
+UPCOMING_LIMIT = 50
+
+
 @dataclass
 class TodayLists:
     due_today: list[Task]
     overdue: QuerySet[Task]
+    upcoming: list[Task]
     appointments: list[Customer]
     returned_cards: list[Customer]
 
@@ -98,6 +104,7 @@ def today_lists(user: User, *, today: date) -> TodayLists:
     return TodayLists(
         due_today=list(tasks.filter(due_on=today)),
         overdue=tasks.filter(due_on__lt=today),  # oldest first; the view paginates it
+        upcoming=list(tasks.filter(due_on__gt=today, due_on__lte=today + timedelta(days=UPCOMING_DAYS))[:UPCOMING_LIMIT]),
         appointments=list(appointments_for(user, day=today)),
         returned_cards=list(returned_cards_for(user).order_by("-updated_at", "pk")),
     )

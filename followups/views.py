@@ -44,12 +44,12 @@ def today(request: HttpRequest) -> HttpResponse:
     lists = selectors.today_lists(user, today=day)
     overdue_page = Paginator(lists.overdue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     next_url = reverse("followups:today")
-    for task in [*lists.due_today, *overdue_page]:
+    for task in [*lists.due_today, *overdue_page, *lists.upcoming]:
         task.contact_url = contact_url(task, next_url=next_url)
     return render(
         request,
         "followups/tasks_today.html",
-        {"day": day, "lists": lists, "overdue_page": overdue_page},
+        {"day": day, "lists": lists, "overdue_page": overdue_page, "upcoming_days": selectors.UPCOMING_DAYS},
     )
 
 

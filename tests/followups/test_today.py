@@ -49,6 +49,18 @@ def test_overdue_tasks_are_listed_oldest_first(login, consultant, frozen_today):
     assert later not in response.context["lists"].due_today
 
 
+def test_tasks_coming_due_in_the_next_three_days_are_shown_with_their_link(login, consultant, frozen_today):
+    # given
+    tomorrow = _due(prospect_create(consultant=consultant), frozen_today + timedelta(days=1))
+    in_three_days = _due(prospect_create(consultant=consultant), frozen_today + timedelta(days=3))
+    _due(prospect_create(consultant=consultant), frozen_today + timedelta(days=4))
+    # when
+    response = login(consultant).get(reverse("followups:today"))
+    # then
+    assert response.context["lists"].upcoming == [tomorrow, in_three_days]
+    assert reverse("leads:contact_create", args=[tomorrow.customer_id]) in response.content.decode()
+
+
 def test_today_shows_appointments_and_returned_cards(login, consultant, frozen_today):
     # given
     with_appointment = prospect_create(consultant=consultant, name="约了今天")
@@ -106,7 +118,7 @@ def test_today_runs_constant_queries(login, consultant, frozen_today, django_ass
     )
     client = login(consultant)
     # when / then
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("followups:today"))
     assert response.status_code == 200
 
