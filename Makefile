@@ -28,6 +28,13 @@ test: install
 	mkdir -p var/celery/queue var/celery/processed
 	$(BIN)/python -m pytest
 
+# Benchmark (not part of `make test`): PostgreSQL from DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/showroom_bench), data built once at --scale 1 and reused,
+# gunicorn with 2 workers; writes BENCHMARKS.md and bench/results.json. BENCH_ARGS="--requests 50".
+bench: install
+	mkdir -p var/celery/queue var/celery/processed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 # Regenerate the translation catalogue after changing strings (needs GNU gettext).
 messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore .venv --ignore var

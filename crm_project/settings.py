@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+if env_bool("BENCH_COUNT_QUERIES", False):  # `make bench` only: X-Queries header (bench/middleware.py)
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "crm_project.urls"
 WSGI_APPLICATION = "crm_project.wsgi.application"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from bench import views as bench_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -15,4 +16,5 @@ urlpatterns = [
     # The login page offers the language switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("bench/floor/", bench_views.floor, name="bench_floor"),
 ]

@@ -1,7 +1,7 @@
 """Reads of follow-up tasks and of the morning lists, scoped to what the user may see."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -77,9 +77,11 @@ def nav_counts(user: User) -> dict[str, int]:
 
 def appointments_for(user: User, *, day: date) -> QuerySet[Customer]:
     """Customers the user may see with an appointment agreed for `day`."""
+    # A range of aware datetimes (not appointment_at__date, a per-row cast): the index can serve it.
+    starts = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
     return (
         customers_for_user(user)
-        .filter(appointment_at__date=day, status__in=Customer.OPEN_STATUSES)
+        .filter(appointment_at__gte=starts, appointment_at__lt=starts + timedelta(days=1), status__in=Customer.OPEN_STATUSES)
         .select_related("consultant", "car_model")
         .order_by("appointment_at", "pk")
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -62,6 +62,16 @@ def pct(part: int | None, whole: int | None) -> int | None:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
+
+
+def local_days(field_name: str, start: date, end: date) -> Q:
+    """`field_name` (a datetime) on a local day from `start` to `end`: a range of aware datetimes, which an
+    index can serve (the `__date` lookups cast every row to a local date first)."""
+    tz = timezone.get_current_timezone()
+    return Q(**{
+        f"{field_name}__gte": datetime.combine(start, time.min, tzinfo=tz),
+        f"{field_name}__lt": datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+    })
 
 
 def _per_key(queryset: QuerySet, key: str, aggregates: dict[str, Any]) -> dict[Any, dict[str, int]]:
@@ -203,13 +213,16 @@ def daily_activity(*, user: User, day: date) -> DailyReport:
 
     # Tasks: done (closed that day), due (that day, not cancelled) and overdue at the start of the
     # day (due before it and not closed before it), in one query.
-    open_at_start = Q(due_on__lt=day) & (Q(closed_at__isnull=True) | Q(closed_at__date__gte=day))
+    day_starts = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    open_at_start = Q(due_on__lt=day) & (Q(closed_at__isnull=True) | Q(closed_at__gte=day_starts))
     done = Q(status=Task.Status.DONE)
     not_cancelled = ~Q(status=Task.Status.CANCELLED)
     tasks = scope_to_user(Task.objects.all(), user, consultant_field="assignee").filter(
-        Q(closed_at__date__range=(start, day), status=Task.Status.DONE)
+        (local_days("closed_at", start, day) & Q(status=Task.Status.DONE))
         | Q(due_on__range=(start, day))
-        | open_at_start
+        # open_at_start, as two index-friendly branches
+        | Q(due_on__lt=day, closed_at__isnull=True)
+        | Q(due_on__lt=day, closed_at__gte=day_starts)
     )
     sources.append(_per_key(tasks, "assignee", {
         "followups_done__day": Count("id", filter=done & Q(closed_at__date=day)),
@@ -223,13 +236,13 @@ def daily_activity(*, user: User, day: date) -> DailyReport:
     sources.append(_per_key(orders, "consultant", _day_and_mtd("ordered_on", day, start, {"orders": everything})))
 
     sources.append(_per_key(
-        _deliveries(user).filter(changed_at__date__range=(start, day)),
+        _deliveries(user).filter(local_days("changed_at", start, day)),
         "customer__consultant",
         _day_and_mtd("changed_at__date", day, start, {"deliveries": everything}),
     ))
 
     sources.append(_per_key(
-        _approved_defeats(user).filter(decided_at__date__range=(start, day)),
+        _approved_defeats(user).filter(local_days("decided_at", start, day)),
         "customer__consultant",
         _day_and_mtd("decided_at__date", day, start, {"defeats": everything}),
     ))
@@ -378,7 +391,7 @@ def progress_sheet(*, user: User, consultant: User, month: date, customers: list
         planned[customer_id][due_on] = planned[customer_id].get(due_on, False) or missed
     actual: dict[int, set[date]] = defaultdict(set)
     contacts = (
-        Contact.objects.filter(customer_id__in=ids, contacted_at__date__range=(start, end))
+        Contact.objects.filter(local_days("contacted_at", start, end), customer_id__in=ids)
         .annotate(day=TruncDate("contacted_at"))
         .values_list("customer_id", "day")
         .distinct()
@@ -532,7 +545,7 @@ def performance_board(*, user: User, month: date) -> Board:
         .values(*MonthlyTarget.FIELDS, _key=F("consultant"))
     }
     contacts = _per_key(
-        scope_to_user(Contact.objects.filter(contacted_at__date__range=(start, end)), user),
+        scope_to_user(Contact.objects.filter(local_days("contacted_at", start, end)), user),
         "consultant",
         {"contacts": Count("id")},
     )
@@ -557,7 +570,7 @@ def performance_board(*, user: User, month: date) -> Board:
         scope_to_user(Order.objects.filter(ordered_on__range=(start, end)), user), "consultant", {"sales": Count("id")}
     )
     deliveries = _per_key(
-        _deliveries(user).filter(changed_at__date__range=(start, end)),
+        _deliveries(user).filter(local_days("changed_at", start, end)),
         "customer__consultant",
         {"deliveries": Count("id")},
     )
@@ -605,7 +618,7 @@ def performance_board(*, user: User, month: date) -> Board:
 def _daily_trend(user: User, start: date, end: date) -> dict[str, Any]:
     """Contacts, walk-ins and orders per day of the month (three grouped queries)."""
     per_day_contacts = dict(
-        scope_to_user(Contact.objects.filter(contacted_at__date__range=(start, end)), user)
+        scope_to_user(Contact.objects.filter(local_days("contacted_at", start, end)), user)
         .annotate(day=TruncDate("contacted_at"))
         .order_by()
         .values("day")
@@ -685,7 +698,7 @@ class DefeatAnalysis:
 def defeat_analysis(*, user: User, start: date, end: date) -> DefeatAnalysis:
     """Approved defeats decided in the range, counted four ways (one grouped query each)."""
     check_report_access(user)
-    defeats = _approved_defeats(user).filter(decided_at__date__range=(start, end))
+    defeats = _approved_defeats(user).filter(local_days("decided_at", start, end))
 
     def shares(pairs: list[tuple[str, int]]) -> list[ShareRow]:
         whole = sum(n for _label, n in pairs)
@@ -781,7 +794,7 @@ def channel_report(*, user: User, start: date, end: date) -> ChannelReport:
             .order_by().values(ch=F("customer__channel"), way=F("customer__intake")).annotate(n=Count("id"))
         ),
         "deliveries": list(
-            _deliveries(user).filter(changed_at__date__range=(start, end))
+            _deliveries(user).filter(local_days("changed_at", start, end))
             .order_by().values(ch=F("customer__channel"), way=F("customer__intake")).annotate(n=Count("id"))
         ),
     }

@@ -77,3 +77,23 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# The data migrations that ship reference data; each forward function is idempotent (get_or_create).
+REFERENCE_DATA = [
+    ("leads.migrations.0002_code_lists", "create"),
+    ("followups.migrations.0002_presets_and_schedule", "create_presets"),
+    ("followups.migrations.0002_presets_and_schedule", "create_schedule"),
+    ("owners.migrations.0002_care_milestones", "create"),
+]
+
+
+@pytest.fixture
+def reference_data():
+    """Transactional tests start from an emptied database: put back what the data migrations ship."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -19,6 +18,7 @@ from leads.forms.customers import (
     DUPLICATE_NEUTRAL, GRADE_CRITERIA, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
 )
 from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
+from leads.paging import CappedPaginator
 from leads.phones import display_phone
 from leads.selectors import customers_for_user, get_customer_for_user
 
@@ -46,7 +46,7 @@ def customer_list(request):
         .order_by("-created_at", "-pk")
     )
     customer_filter = CustomerFilter(request.GET or None, queryset=customers, user=request.user)
-    page = Paginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for customer in page.object_list:
         customer.phone_display = display_phone(customer.phone)

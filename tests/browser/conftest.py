@@ -33,7 +33,13 @@ def browser():
 
 class PageProblems(list):
     def watch(self, page, base_url: str):
-        page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
+        # "Failed to load resource" duplicates a response seen below, where a wanted 404 page is allowed.
+        page.on(
+            "console",
+            lambda msg: msg.type == "error"
+            and not msg.text.startswith("Failed to load resource")
+            and self.append(f"console: {msg.text}"),
+        )
         page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
 
         def on_response(response):

@@ -16,7 +16,6 @@ from django.db import connection
 
 from followups.models import RunLog
 from followups.tasks import followups_run_daily_task
-from tests.followups.presets import ensure_presets
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -91,9 +90,8 @@ def _wait_for(condition, *, processes, tmp_path) -> None:
     pytest.fail(f"condition not met within {TIMEOUT}s; celery output:\n{logs}")
 
 
-def test_worker_runs_the_daily_job_sent_through_the_broker(spawn, queue, tmp_path):
+def test_worker_runs_the_daily_job_sent_through_the_broker(spawn, queue, tmp_path, reference_data):
     # given
-    ensure_presets()
     worker = _worker(spawn, queue)
     # when
     followups_run_daily_task.apply_async(args=["2026-03-11"], queue=queue)
@@ -102,11 +100,10 @@ def test_worker_runs_the_daily_job_sent_through_the_broker(spawn, queue, tmp_pat
     assert RunLog.objects.filter(day=date(2026, 3, 11)).count() == 1
 
 
-def test_beat_sends_the_scheduled_job_to_the_worker(spawn, queue, tmp_path):
+def test_beat_sends_the_scheduled_job_to_the_worker(spawn, queue, tmp_path, reference_data):
     # given: a schedule of every two seconds, on this test's queue only
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    ensure_presets()
     PeriodicTask.objects.all().delete()
     every_two_seconds = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(

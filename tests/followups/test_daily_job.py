@@ -13,7 +13,6 @@ from followups.models import RunLog, Task
 from followups.services import followups_run_daily
 from leads.models import Customer
 from tests.factories import CustomerFactory, prospect_create
-from tests.followups.presets import ensure_presets
 
 DAY = date(2026, 3, 11)
 
@@ -145,9 +144,8 @@ def test_run_followups_command_prints_the_counts(consultant, showroom_manager):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_create_no_duplicate_task(team, showroom_manager):
+def test_concurrent_runs_create_no_duplicate_task(reference_data, team, showroom_manager):
     # given: committed data seen by every thread's own connection
-    ensure_presets()
     from tests.factories import UserFactory
 
     consultant = UserFactory(username="racer", role="consultant", team=team)

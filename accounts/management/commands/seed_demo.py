@@ -22,9 +22,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same data")
+        parser.add_argument(
+            "--scale", type=float, default=None,
+            help="build the benchmark data set instead (1 = one large dealership; bulk inserts; see bench/scale.py)",
+        )
 
-    def handle(self, *args, seed, **options):
+    def handle(self, *args, seed, scale=None, **options):
         started = time.monotonic()
+        if scale is not None:
+            from bench import scale as bench_scale
+
+            bench_scale.build(scale=scale, seed=seed, log=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS(f"seed_demo --scale {scale:g}: {time.monotonic() - started:.1f} s."))
+            self.stdout.write(f"Benchmark logins (password for all: {bench_scale.PASSWORD}): "
+                              f"{bench_scale.CONSULTANT_USERNAME}, {bench_scale.SHOWROOM_USERNAME}, {bench_scale.MARKER_USERNAME}")
+            return
         if demo_staff_exists():
             self.stdout.write("Demo data already present; nothing to do.")
         else:
