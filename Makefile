@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 install: $(VENV)/.installed
 
 run: install
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo
@@ -25,14 +25,14 @@ run: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
 test: install
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(BIN)/python -m pytest
 
 # Benchmark (not part of `make test`): PostgreSQL from DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/showroom_bench), data built once at --scale 1 and reused,
 # gunicorn with 2 workers; writes BENCHMARKS.md and bench/results.json. BENCH_ARGS="--requests 50".
 bench: install
-	mkdir -p var/celery/queue var/celery/processed
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Regenerate the translation catalogue after changing strings (needs GNU gettext).
