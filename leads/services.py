@@ -48,16 +48,21 @@ def create_once(model: type[M], submission_key: uuid.UUID | None, create: Callab
         return existing, False
 
 
-def _record(customer: Customer, field: str, old: Any, new: Any, by: User, note: str = "") -> None:
+# Building blocks for the services of leads/ and owners/ (called inside their transactions).
+
+
+def change_record(customer: Customer, field: str, old: Any, new: Any, by: User, note: str = "") -> None:
+    """One history row: who changed `field` of the customer from `old` to `new`, and why."""
     CustomerChange.objects.create(
-        customer=customer, field=field, old_value=str(old or ""), new_value=str(new or ""), changed_by=by, note=note
+        customer=customer, field=field, old_value=str(old or "")[:100], new_value=str(new or "")[:100],
+        changed_by=by, note=note,
     )
 
 
-def _set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
+def customer_set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
     if customer.status == status:
         return
-    _record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
+    change_record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
     customer.status = status
     customer.updated_by = by
     customer.version = F("version") + 1
@@ -68,13 +73,13 @@ def _set_status(customer: Customer, status: str, by: User, note: str = "") -> No
 def _set_grade(customer: Customer, grade: str, by: User, on: date, note: str = "") -> bool:
     if customer.grade == grade:
         return False
-    _record(customer, CustomerChange.Field.GRADE, customer.grade, grade, by, note)
+    change_record(customer, CustomerChange.Field.GRADE, customer.grade, grade, by, note)
     customer.grade = grade
     customer.graded_on = on
     return True
 
 
-def _lock(customer: Customer) -> Customer:
+def customer_lock(customer: Customer) -> Customer:
     return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
@@ -90,7 +95,7 @@ def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first
         created_by=by,
         updated_by=by,
     )
-    _record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
+    change_record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
     followups.prospect_task_reschedule(customer=customer)
     return customer
 
@@ -104,7 +109,7 @@ def customer_update(*, customer: Customer, fields: dict[str, Any], version: int,
     if not Customer.objects.filter(pk=customer.pk, version=version).update(**changes):
         raise StaleEdit(Customer.objects.select_related("updated_by").get(pk=customer.pk))
     if changes.get("card_status") == Customer.CardStatus.PENDING:
-        _record(customer, CustomerChange.Field.CARD, Customer.CardStatus.RETURNED, Customer.CardStatus.PENDING, by)
+        change_record(customer, CustomerChange.Field.CARD, Customer.CardStatus.RETURNED, Customer.CardStatus.PENDING, by)
     customer.refresh_from_db()
     return customer
 
@@ -112,7 +117,7 @@ def customer_update(*, customer: Customer, fields: dict[str, Any], version: int,
 @transaction.atomic
 def customer_regrade(*, customer: Customer, grade: str, by: User, note: str = "") -> Customer:
     """Change the grade and recompute the next follow-up from the new grade's rule."""
-    customer = _lock(customer)
+    customer = customer_lock(customer)
     if _set_grade(customer, grade, by, timezone.localdate(), note):
         customer.updated_by = by
         customer.version = F("version") + 1
@@ -139,7 +144,7 @@ def contact_log(
     """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task."""
 
     def create() -> Contact:
-        locked = _lock(customer)
+        locked = customer_lock(customer)
         contact = Contact.objects.create(
             customer=locked,
             contacted_at=contacted_at,
@@ -175,10 +180,10 @@ def contact_log(
 
 @transaction.atomic
 def card_sign(*, customer: Customer, by: User) -> Customer:
-    customer = _lock(customer)
+    customer = customer_lock(customer)
     if customer.card_status == Customer.CardStatus.SIGNED:
         return customer
-    _record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.SIGNED, by)
+    change_record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.SIGNED, by)
     Customer.objects.filter(pk=customer.pk).update(
         card_status=Customer.CardStatus.SIGNED, card_signed_by=by, card_signed_at=timezone.now(), card_return_comment=""
     )
@@ -188,10 +193,10 @@ def card_sign(*, customer: Customer, by: User) -> Customer:
 
 @transaction.atomic
 def card_return(*, customer: Customer, by: User, comment: str) -> Customer:
-    customer = _lock(customer)
+    customer = customer_lock(customer)
     if customer.card_status != Customer.CardStatus.PENDING:
         raise TransitionError(_("Only a card pending sign-off can be returned."))
-    _record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.RETURNED, by, comment)
+    change_record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.RETURNED, by, comment)
     Customer.objects.filter(pk=customer.pk).update(card_status=Customer.CardStatus.RETURNED, card_return_comment=comment)
     customer.refresh_from_db()
     return customer
@@ -201,13 +206,13 @@ def order_record(*, customer: Customer, by: User, fields: dict[str, Any], submis
     """An order signed: the customer becomes grade O, status ordered, followed up weekly until delivery."""
 
     def create() -> Order:
-        locked = _lock(customer)
+        locked = customer_lock(customer)
         if locked.status not in (Customer.Status.ACTIVE, Customer.Status.ORDERED):
             raise TransitionError(_("Only an active prospect can order."))
         order = Order.objects.create(customer=locked, consultant=locked.consultant, submission_key=submission_key, **fields)
         if _set_grade(locked, Customer.Grade.O, by, order.ordered_on):
             locked.save(update_fields=["grade", "graded_on"])
-        _set_status(locked, Customer.Status.ORDERED, by)
+        customer_set_status(locked, Customer.Status.ORDERED, by)
         followups.prospect_task_reschedule(customer=locked)
         return order
 
@@ -217,11 +222,11 @@ def order_record(*, customer: Customer, by: User, fields: dict[str, Any], submis
 
 def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submission_key: uuid.UUID | None = None) -> Defeat:
     def create() -> Defeat:
-        locked = _lock(customer)
+        locked = customer_lock(customer)
         if locked.status != Customer.Status.ACTIVE:
             raise TransitionError(_("A defeat can only be filed for an active prospect."))
         defeat = Defeat.objects.create(customer=locked, filed_by=by, submission_key=submission_key, **fields)
-        _set_status(locked, Customer.Status.DEFEAT_PENDING, by)
+        customer_set_status(locked, Customer.Status.DEFEAT_PENDING, by)
         return defeat
 
     defeat, _created = create_once(Defeat, submission_key, create)
@@ -242,8 +247,8 @@ def _decide(defeat: Defeat, *, by: User, status: str, comment: str) -> Defeat:
 def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
     """The customer becomes defeated; their open follow-ups are cancelled."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.APPROVED, comment=comment)
-    customer = _lock(defeat.customer)
-    _set_status(customer, Customer.Status.DEFEATED, by, comment)
+    customer = customer_lock(defeat.customer)
+    customer_set_status(customer, Customer.Status.DEFEATED, by, comment)
     followups.customer_tasks_cancel(customer=customer)
     return defeat
 
@@ -252,7 +257,7 @@ def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
 def defeat_reject(*, defeat: Defeat, by: User, comment: str) -> Defeat:
     """Back to follow-up, with the manager's comment."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.REJECTED, comment=comment)
-    customer = _lock(defeat.customer)
-    _set_status(customer, Customer.Status.ACTIVE, by, comment)
+    customer = customer_lock(defeat.customer)
+    customer_set_status(customer, Customer.Status.ACTIVE, by, comment)
     followups.prospect_task_reschedule(customer=customer)
     return defeat

@@ -15,7 +15,7 @@ from accounts.models import User
 from followups import services as followups
 from followups.models import RuleSet, Task
 from leads.models import Customer, CustomerChange, Defeat
-from leads.services import TransitionError, create_once
+from leads.services import TransitionError, change_record, create_once, customer_lock, customer_set_status
 from owners import care
 from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
 from owners.vin import normalise_vin
@@ -38,28 +38,6 @@ class StillAssigned(Exception):
     """A user who still has customers or open tasks cannot be deactivated."""
 
 
-def _record(customer: Customer, field: str, old: Any, new: Any, by: User, note: str = "") -> None:
-    CustomerChange.objects.create(
-        customer=customer, field=field, old_value=str(old or "")[:100], new_value=str(new or "")[:100],
-        changed_by=by, note=note,
-    )
-
-
-def _lock(customer: Customer) -> Customer:
-    return Customer.objects.select_for_update().get(pk=customer.pk)
-
-
-def _set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
-    if customer.status == status:
-        return
-    _record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
-    customer.status = status
-    customer.updated_by = by
-    customer.version = F("version") + 1
-    customer.save(update_fields=["status", "updated_by", "updated_at", "version"])
-    customer.refresh_from_db(fields=["version"])
-
-
 def _vehicle_fields(fields: dict[str, Any]) -> dict[str, Any]:
     fields = dict(fields)
     fields["vin"] = normalise_vin(fields["vin"])
@@ -73,13 +51,13 @@ def delivery_record(
     fields = _vehicle_fields(vehicle)
 
     def create() -> Vehicle:
-        locked = _lock(customer)
+        locked = customer_lock(customer)
         if locked.status != Customer.Status.ORDERED:
             raise TransitionError(_("Only a customer with an order can take delivery."))
         created = Vehicle.objects.create(
             customer=locked, source=Vehicle.Source.SELF_SOLD, created_by=by, submission_key=submission_key, **fields
         )
-        _set_status(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
+        customer_set_status(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
         followups.customer_tasks_cancel(customer=locked)
         return created
 
@@ -113,7 +91,7 @@ def owner_create(
             created_by=by,
             updated_by=by,
         )
-        _record(customer, CustomerChange.Field.STATUS, "", Customer.Status.DELIVERED, by, _("Owner added"))
+        change_record(customer, CustomerChange.Field.STATUS, "", Customer.Status.DELIVERED, by, _("Owner added"))
         return Vehicle.objects.create(
             customer=customer, source=source, created_by=by, submission_key=submission_key, **vehicle_fields
         )
@@ -156,10 +134,10 @@ def referral_add(*, owner: Customer, prospect: Customer, referred_on: date) -> R
 @transaction.atomic
 def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Customer:
     """A defeated customer came back: a prospect again, same card and history, with a new open task."""
-    locked = _lock(customer)
+    locked = customer_lock(customer)
     if locked.status != Customer.Status.DEFEATED:
         raise TransitionError(_("Only a defeated customer can be reactivated."))
-    _set_status(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
+    customer_set_status(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
     Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT, status__in=Task.PENDING).update(
         status=Task.Status.CANCELLED, closed_at=timezone.now()
     )

@@ -14,10 +14,10 @@ INDEXES = [
     ("customer_created_recent", "leads_customer (created_at DESC, id DESC)"),
     ("customer_first_contact", "leads_customer (first_contact_on)"),
     ("customer_appointment", "leads_customer (appointment_at) WHERE appointment_at IS NOT NULL"),
-    ("customer_name_trgm", "leads_customer USING gin (name gin_trgm_ops)"),
+    ("customer_name_trgm", "leads_customer USING gin (UPPER(name) gin_trgm_ops)"),  # icontains is UPPER() LIKE
     ("customer_phone_trgm", "leads_customer USING gin (phone gin_trgm_ops)"),
     ("customer_phone2_trgm", "leads_customer USING gin (phone2 gin_trgm_ops)"),
-    ("contact_contacted_at", "leads_contact (contacted_at)"),
+    ("contact_contacted_at", "leads_contact (contacted_at, consultant_id)"),  # index-only counts per consultant
     ("change_field_value_at", "leads_customerchange (field, new_value, changed_at)"),
 ]
 
