@@ -171,7 +171,11 @@ class Loader:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
-            if self.is_postgres:
+            if self.is_postgres and not connection.in_atomic_block:
+                # Statistics for the planner, and the visibility map for index-only scans.
+                for model in models:
+                    cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+            elif self.is_postgres:
                 for model in models:
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
@@ -516,6 +520,7 @@ class Builder:
                 seconds = rng.randrange(9 * 3600, 19 * 3600)
                 yield {
                     "call_date": info["first"], "called_at": _clock(seconds), "consultant_id": info["consultant"],
+                    "is_new_caller": True,  # each phone-in customer's first call
                     "customer_id": info["id"], "name": info["name"], "phone": info["phone"],
                     "car_model_id": info["car_model"], "content": rng.choice(DISCUSSIONS), "grade": info["grade"],
                     "channel_id": info["channel"], "created_by_id": rng.choice(reception),

@@ -268,6 +268,8 @@ class PhoneCall(SubmissionKeyed):
 
     call_date = models.DateField(_("date"))
     called_at = models.TimeField(_("time"))
+    # True when the call brought a new customer in (the phone was not known yet).
+    is_new_caller = models.BooleanField(_("new caller"), default=False)
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="phone_calls", verbose_name=_("consultant"))
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="phone_calls")
     name = models.CharField(_("name"), max_length=50, blank=True)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -201,7 +201,7 @@ def phone_call_log(
     phone = normalise_phone(phone)
 
     def create() -> PhoneCall:
-        customer, _created = _customer_for(
+        customer, is_new = _customer_for(
             phone=phone,
             fields={"name": name, "grade": grade, "channel": channel, "car_model": car_model},
             consultant=consultant,
@@ -212,6 +212,7 @@ def phone_call_log(
         return PhoneCall.objects.create(
             call_date=call_date,
             called_at=called_at,
+            is_new_caller=is_new,
             consultant=consultant,
             customer=customer,
             name=name,
@@ -395,20 +396,10 @@ def visit_register_totals(*, day: date) -> dict:
     return totals
 
 
-def _new_caller():
-    """True for the call that brought its customer in: a phone-in card first contacted that day, and
-    no earlier call of that customer. (PhoneCall keeps no flag of its own for it.)"""
-    earlier = PhoneCall.objects.filter(customer_id=OuterRef("customer_id"), pk__lt=OuterRef("pk"))
-    return ExpressionWrapper(
-        Q(customer__intake=Customer.Intake.PHONE_IN, customer__first_contact_on=F("call_date")) & ~Exists(earlier),
-        output_field=BooleanField(),
-    )
-
-
 def phone_register_totals(*, day: date) -> dict:
     """The totals under the day's phone register: calls, new and known callers, by consultant and channel."""
-    calls = PhoneCall.objects.filter(call_date=day).annotate(new_caller=_new_caller())
-    totals = calls.aggregate(calls=Count("id"), new=Count("id", filter=Q(new_caller=True)))
+    calls = PhoneCall.objects.filter(call_date=day)
+    totals = calls.aggregate(calls=Count("id"), new=Count("id", filter=Q(is_new_caller=True)))
     totals["known"] = totals["calls"] - totals["new"]
     by_channel = calls.values("channel__code", "channel__name").annotate(count=Count("id")).order_by("channel__code")
     totals["by_channel"] = [
@@ -417,7 +408,7 @@ def phone_register_totals(*, day: date) -> dict:
     ]
     by_consultant = list(
         calls.values("consultant")
-        .annotate(count=Count("id"), new=Count("id", filter=Q(new_caller=True)))
+        .annotate(count=Count("id"), new=Count("id", filter=Q(is_new_caller=True)))
         .order_by("consultant")
     )
     people = _people(row["consultant"] for row in by_consultant)

@@ -2,7 +2,6 @@
 PostgreSQL only; the model state is unchanged.
 
 - task_closed_at: tasks done in a period.
-- task_due_on: tasks due in a period (task_status_due leads with the status).
 - task_unclosed_due: tasks still open, by due date (overdue at the start of a day).
 """
 
@@ -10,7 +9,6 @@ from django.db import migrations
 
 INDEXES = [
     ("task_closed_at", "followups_task (closed_at)"),
-    ("task_due_on", "followups_task (due_on)"),
     ("task_unclosed_due", "followups_task (due_on) WHERE closed_at IS NULL"),
 ]
 
