@@ -287,7 +287,8 @@ def _mark_details(rows: list, user: User) -> list:
     """Set `show_details` (name, phone, discussion) and `card_url` on each row for this user."""
     visible_consultants = set(consultants_visible_to(user).values_list("pk", flat=True))
     for row in rows:
-        row.show_details = user.is_reception or row.consultant_id in visible_consultants
+        row.consultant_visible = row.consultant_id in visible_consultants
+        row.show_details = user.is_reception or row.consultant_visible
         row.phone_display = display_phone(row.phone)
         row.card_url = _card_url(row.customer_id) if (row.customer_id and row.customer_visible) else ""
     return rows
@@ -305,9 +306,11 @@ def visits_for_day(*, user: User, day: date) -> list[Visit]:
         .annotate(customer_visible=_customer_visible(user))
         .order_by("arrived_at", "id")
     )
+    rows = _mark_details(rows, user)
     for row in rows:
-        row.editable = _may_edit(user, row)
-    return _mark_details(rows, user)
+        # The rows a user may complete are those of the consultants whose work they see.
+        row.editable = row.consultant_visible
+    return rows
 
 
 def calls_for_day(*, user: User, day: date) -> list[PhoneCall]:
@@ -318,16 +321,6 @@ def calls_for_day(*, user: User, day: date) -> list[PhoneCall]:
         .order_by("called_at", "id")
     )
     return _mark_details(rows, user)
-
-
-def _may_edit(user: User, visit: Visit) -> bool:
-    if user.is_consultant:
-        return visit.consultant_id == user.pk
-    if user.sees_whole_dealership:
-        return True
-    if user.is_showroom_manager:
-        return user.team_id is not None and visit.consultant.team_id == user.team_id
-    return False
 
 
 def get_visit_for_completion(user: User, pk: int) -> Visit:
