@@ -1,16 +1,21 @@
 import pytest
+from django.urls import reverse
 
 from tests.browser.conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_each_role_logs_in_and_sees_its_navigation(open_page, live_server, consultant, reception):
+def test_each_role_logs_in_and_lands_on_its_page_with_its_navigation(open_page, live_server, consultant, reception):
     page = open_page(consultant)
-    assert page.get_by_test_id("whoami").inner_text().endswith("销售顾问")
+    assert page.url.endswith(reverse("followups:today"))
+    assert page.locator(f"#main-nav a[href='{reverse('followups:today')}']").is_visible()
+    assert page.locator(f"#main-nav a[href='{reverse('leads:customer_list')}']").count() == 1
 
     page = open_page(reception)
-    assert page.get_by_test_id("whoami").inner_text().endswith("前台")
+    assert page.url.endswith(reverse("leads:visit_register"))
+    assert page.locator(f"#main-nav a[href='{reverse('followups:today')}']").count() == 0
+    assert page.locator(f"#main-nav a[href='{reverse('leads:customer_list')}']").count() == 0
 
 
 def test_login_page_works_on_a_phone(open_page, live_server):
