@@ -37,12 +37,6 @@ def _page(request, queryset):
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- Owners ---------------------------------------------------------------------------------------
 
 
@@ -52,7 +46,7 @@ def owner_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     owners = selectors.owners_for_user(request.user, today=timezone.localdate(), filters=filters)
     return render(request, "owners/owner_list.html", {
-        "form": form, "page": _page(request, owners), "query": _query_without_page(request),
+        "form": form, "page": _page(request, owners),
     })
 
 
@@ -173,7 +167,7 @@ def defeated_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     defeated = selectors.defeated_for_user(request.user, filters=filters)
     return render(request, "owners/defeated_list.html", {
-        "form": form, "page": _page(request, defeated), "query": _query_without_page(request),
+        "form": form, "page": _page(request, defeated),
     })
 
 
