@@ -19,9 +19,7 @@ def scope_to_user(queryset: QuerySet, user: User, *, consultant_field: str = "co
     if user.is_showroom_manager:
         if user.team_id is None:
             return queryset.none()
-        # A subquery on the team's members, not a join on users: the planner keeps the consultant index.
-        team = User.objects.filter(team_id=user.team_id).values("pk")
-        return queryset.filter(**{f"{consultant_field}__in": team})
+        return queryset.filter(**{f"{consultant_field}__team_id": user.team_id})
     if user.is_consultant:
         return queryset.filter(**{f"{consultant_field}_id": user.pk})
     return queryset.none()
