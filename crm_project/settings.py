@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "crm_project.apps.AdminConfig",  # django.contrib.admin, open to the administrator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,10 +76,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
-if env_bool("BENCH_COUNT_QUERIES", False):  # `make bench` only: X-Queries header (bench/middleware.py)
-    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
-
 ROOT_URLCONF = "crm_project.urls"
+if env_bool("BENCH_COUNT_QUERIES", False):  # `make bench`'s server only: X-Queries header, the floor page
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+    ROOT_URLCONF = "bench.urls"
 WSGI_APPLICATION = "crm_project.wsgi.application"
 
 TEMPLATES = [
@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "crm_project.context_processors.navigation",
             ],
         },
     },

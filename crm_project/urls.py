@@ -3,11 +3,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts import views as account_views
-from bench import views as bench_views
+from crm_project import views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("leads/", include("leads.urls")),
     path("followups/", include("followups.urls")),
@@ -16,5 +15,4 @@ urlpatterns = [
     # The login page offers the language switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("bench/floor/", bench_views.floor, name="bench_floor"),
 ]

@@ -1,4 +1,7 @@
-"""Follow-up tasks: the prospect's one open task, and the daily job (SPEC §4)."""
+"""The daily job, rule sets and the weekly H-grade list notes (docs/domain.md, "Follow-ups").
+
+The prospect's one open task is kept by `followups.scheduling`.
+"""
 
 import time
 from datetime import date, timedelta
@@ -6,126 +9,45 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from followups import rules
+from followups import scheduling
 from followups.models import GradeRule, HListNote, RunLog, RuleSet, Task
-from leads.models import Contact, Customer
+from leads.models import Customer
+from leads.services import customer_reschedule
 
 BATCH = 2000
 
 
-def active_cadences() -> dict[str, rules.Cadence]:
-    """grade -> Cadence of the active rule set."""
-    return {
-        rule.grade: rules.Cadence(rule.first_within_days, rule.times, rule.per_days)
-        for rule in GradeRule.objects.filter(rule_set__is_active=True)
-    }
-
-
-def _due_for(customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None) -> rules.Due:
-    return rules.next_due(
-        cadence,
-        first_contact=customer.first_contact_on,
-        last_followup=customer.last_contact_on,
-        appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
-        requested=requested,
-        today=today,
-    )
-
-
 @transaction.atomic
-def prospect_task_reschedule(
-    *,
-    customer: Customer,
-    contact: Contact | None = None,
-    requested: date | None = None,
-    cadences: dict[str, rules.Cadence] | None = None,
-) -> Task | None:
-    """Bring the customer's one open follow-up task in line with the rules.
-
-    With `contact`, the pending task is done (completed by that contact) and the next one opened;
-    without, the pending task moves to the date the current grade, appointment and rules give.
-    A customer who is no longer worked as a prospect keeps no open task.
-    """
-    today = timezone.localdate()
-    pending = (
-        Task.objects.select_for_update()
-        .filter(customer=customer, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
-        .first()
-    )
-    if pending is not None and contact is not None:
-        pending.status = Task.Status.DONE
-        pending.contact = contact
-        pending.closed_at = timezone.now()
-        pending.save(update_fields=["status", "contact", "closed_at"])
-        pending = None
-
-    if customer.status not in Customer.OPEN_STATUSES or customer.status == Customer.Status.DEFEAT_PENDING:
-        if pending is not None:
-            _cancel(Task.objects.filter(pk=pending.pk))
-        return None
-
-    cadence = (cadences or active_cadences()).get(customer.grade)
-    if cadence is None:
-        return pending
-    due = _due_for(customer, cadence, today=today, requested=requested)
-    status = Task.Status.OVERDUE if due.on < today else Task.Status.OPEN
-    if pending is None:
-        pending = Task.objects.create(
-            customer=customer, kind=due.kind, due_on=due.on, status=status,
-            assignee_id=customer.consultant_id, reason=customer.next_followup_reason,
-        )
-    else:
-        pending.kind, pending.due_on, pending.status = due.kind, due.on, status
-        pending.assignee_id = customer.consultant_id
-        pending.reason = customer.next_followup_reason
-        pending.save(update_fields=["kind", "due_on", "status", "assignee", "reason"])
-    Customer.objects.filter(pk=customer.pk).update(next_followup_on=due.on)
-    customer.next_followup_on = due.on
-    return pending
-
-
-def _cancel(tasks) -> int:
-    return tasks.filter(status__in=Task.PENDING).update(status=Task.Status.CANCELLED, closed_at=timezone.now())
-
-
-@transaction.atomic
-def customer_tasks_cancel(*, customer: Customer) -> int:
-    """A defeat or a delivery ends the prospect's follow-ups."""
-    Customer.objects.filter(pk=customer.pk).update(next_followup_on=None)
-    return _cancel(Task.objects.filter(customer=customer))
-
-
-@transaction.atomic
-def rule_set_activate(*, rule_set: RuleSet) -> int:
+def rule_set_activate(*, rule_set: RuleSet, by: User) -> int:
     """Make `rule_set` the active one and recompute every open prospect's next due date."""
     RuleSet.objects.filter(is_active=True).exclude(pk=rule_set.pk).update(is_active=False)
     RuleSet.objects.filter(pk=rule_set.pk).update(is_active=True)
-    return prospects_reschedule()
+    return prospects_reschedule(by=by)
 
 
-def prospects_reschedule() -> int:
-    """Recompute the open task of every open prospect (after the active rules changed)."""
-    cadences = active_cadences()
-    count = 0
-    ids = list(Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED]).values_list("pk", flat=True))
+def prospects_reschedule(*, by: User) -> int:
+    """Recompute the open task of every scheduled prospect (after the active rules changed)."""
+    cadences = scheduling.active_cadences()
+    today = timezone.localdate()
+    ids = list(Customer.objects.filter(status__in=Customer.SCHEDULED_STATUSES).values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         for customer in Customer.objects.filter(pk__in=ids[start:start + BATCH]):
-            prospect_task_reschedule(customer=customer, cadences=cadences)
-            count += 1
-    return count
+            customer_reschedule(customer=customer, by=by, today=today, cadences=cadences)
+    return len(ids)
 
 
 def _missing_prospect_tasks(day: date) -> int:
     """Open prospects without their open task get one (healing a gap; the constraint keeps it single)."""
-    cadences = active_cadences()
+    cadences = scheduling.active_cadences()
     pending = Task.objects.filter(customer=OuterRef("pk"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
     created = 0
     last_pk = 0
     while True:
         batch = list(
-            Customer.objects.filter(status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED], pk__gt=last_pk)
+            Customer.objects.filter(status__in=Customer.SCHEDULED_STATUSES, pk__gt=last_pk)
             .filter(~Exists(pending))
             .order_by("pk")[:BATCH]
         )
@@ -137,7 +59,7 @@ def _missing_prospect_tasks(day: date) -> int:
             cadence = cadences.get(customer.grade)
             if cadence is None:
                 continue
-            due = _due_for(customer, cadence, today=day)
+            due = scheduling.prospect_due(customer, cadence, today=day)
             rows.append(
                 Task(
                     customer=customer, kind=due.kind, due_on=due.on, assignee_id=customer.consultant_id,
@@ -156,10 +78,8 @@ def _mark_overdue(day: date) -> int:
 
 def _close_orphans() -> int:
     """Prospect tasks of customers no longer worked as prospects are cancelled."""
-    return _cancel(
-        Task.objects.filter(kind__in=Task.PROSPECT_KINDS).exclude(
-            customer__status__in=[Customer.Status.ACTIVE, Customer.Status.ORDERED]
-        )
+    return scheduling.tasks_cancel(
+        Task.objects.filter(kind__in=Task.PROSPECT_KINDS).exclude(customer__status__in=Customer.SCHEDULED_STATUSES)
     )
 
 
@@ -193,7 +113,7 @@ def _escalate(day: date) -> int:
     )
     rows = [
         Task(customer_id=customer_id, kind=Task.Kind.ESCALATION, due_on=day, assignee_id=manager_id,
-             reason=f"overdue since {due_on.isoformat()}")
+             reason=_("Overdue since %(day)s") % {"day": due_on.isoformat()})
         for customer_id, manager_id, due_on in overdue.iterator()
     ]
     before = Task.objects.filter(kind=Task.Kind.ESCALATION, due_on=day).count()
@@ -226,12 +146,12 @@ def followups_run_daily(*, day: date) -> RunLog:
 
 
 @transaction.atomic
-def rule_set_save(*, form, formset) -> int | None:
+def rule_set_save(*, form, formset, by: User) -> int | None:
     """Save a rule set's fields and grade rules; if it is the active set, recompute open prospects."""
     rule_set = form.save()
     formset.save()
     if rule_set.is_active:
-        return rule_set_activate(rule_set=rule_set)
+        return rule_set_activate(rule_set=rule_set, by=by)
     return None
 
 

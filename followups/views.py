@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts import permissions
+from accounts.permissions import allowed
 from followups import selectors
 from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm
 from followups.models import GradeRule, RuleSet
@@ -24,12 +25,6 @@ from leads.selectors import get_customer_for_user
 GRADE_ORDER = [grade for grade, _label in Customer.Grade.choices]
 
 
-def _require(condition: bool) -> None:
-    """A role that may not use a page gets 404 (SPEC §1)."""
-    if not condition:
-        raise Http404
-
-
 # --- Today -----------------------------------------------------------------------------------------
 
 def contact_url(task, *, next_url: str) -> str:
@@ -37,9 +32,9 @@ def contact_url(task, *, next_url: str) -> str:
     return f"{reverse('leads:contact_create', args=[task.customer_id])}?task={task.pk}&next={next_url}"
 
 
+@allowed(permissions.may_open_today)
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user.is_consultant or user.is_manager)
     day = timezone.localdate()
     lists = selectors.today_lists(user, today=day)
     overdue_page = Paginator(lists.overdue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -55,8 +50,8 @@ def today(request: HttpRequest) -> HttpResponse:
 
 # --- Morning meeting -------------------------------------------------------------------------------
 
+@allowed(permissions.may_run_morning_meeting)
 def morning(request: HttpRequest) -> HttpResponse:
-    _require(request.user.is_manager)
     day = timezone.localdate()
     meeting = selectors.morning_meeting(request.user, today=day)
     return render(request, "followups/meeting_morning.html", {"day": day, "meeting": meeting})
@@ -72,9 +67,9 @@ def _week_start(request: HttpRequest) -> date:
     return selectors.week_start_of(day)
 
 
+@allowed(permissions.may_read_h_list)
 def h_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user.is_consultant or user.is_manager)
     week_start = _week_start(request)
     groups = selectors.h_list_for(user, week_start=week_start)
     return render(
@@ -86,15 +81,14 @@ def h_list(request: HttpRequest) -> HttpResponse:
             "previous_week": week_start - timedelta(days=7),
             "next_week": week_start + timedelta(days=7),
             "groups": groups,
-            "can_annotate": user.is_manager,
             "total": sum(len(customers) for _c, customers in groups),
         },
     )
 
 
+@allowed(permissions.may_annotate_h_list)
 @require_POST
 def h_list_note(request: HttpRequest, customer_pk: int) -> HttpResponse:
-    _require(request.user.is_manager)
     customer = get_customer_for_user(request.user, customer_pk)
     week_start = _week_start(request)
     form = HListNoteForm(request.POST)
@@ -129,18 +123,15 @@ def _render_rules(request, *, selected: RuleSet, form=None, formset=None, copy_f
     )
 
 
-def _may_edit_rules(user: User) -> bool:
-    return user.role in (User.Role.SALES_MANAGER, User.Role.ADMINISTRATOR)
-
-
+@allowed(permissions.may_edit_rules)
 def rules(request: HttpRequest) -> HttpResponse:
-    _require(_may_edit_rules(request.user))
     selected_pk = request.GET.get("set")
     if selected_pk and selected_pk.isdigit():
         selected = selectors.get_rule_set(int(selected_pk))
     else:
         selected = RuleSet.objects.filter(is_active=True).first() or RuleSet.objects.first()
-        _require(selected is not None)
+        if selected is None:
+            raise Http404
     return _render_rules(request, selected=selected)
 
 
@@ -148,15 +139,15 @@ def _rules_url(rule_set: RuleSet) -> str:
     return f"{reverse('followups:rules')}?set={rule_set.pk}"
 
 
+@allowed(permissions.may_edit_rules)
 @require_POST
 def rule_set_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(_may_edit_rules(request.user))
     rule_set = selectors.get_rule_set(pk)
     form = RuleSetForm(request.POST, instance=rule_set)
     formset = GradeRuleFormSet(request.POST, instance=rule_set, queryset=_grade_rules(rule_set))
     if not (form.is_valid() and formset.is_valid()):
         return _render_rules(request, selected=rule_set, form=form, formset=formset, status=400)
-    recomputed = rule_set_save(form=form, formset=formset)
+    recomputed = rule_set_save(form=form, formset=formset, by=request.user)
     if recomputed is None:
         messages.success(request, _("Rule set %(name)s saved.") % {"name": rule_set.name})
     else:
@@ -168,9 +159,9 @@ def rule_set_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_rules_url(rule_set))
 
 
+@allowed(permissions.may_edit_rules)
 @require_POST
 def rule_set_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(_may_edit_rules(request.user))
     source = selectors.get_rule_set(pk)
     copy_form = RuleSetCopyForm(request.POST)
     if not copy_form.is_valid():
@@ -180,11 +171,11 @@ def rule_set_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_rules_url(copy))
 
 
+@allowed(permissions.may_edit_rules)
 @require_POST
 def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(_may_edit_rules(request.user))
     rule_set = selectors.get_rule_set(pk)
-    count = rule_set_activate(rule_set=rule_set)
+    count = rule_set_activate(rule_set=rule_set, by=request.user)
     messages.success(
         request,
         _("Rule set %(name)s is now active; next follow-ups of %(count)d open prospects were recomputed.")

@@ -9,7 +9,7 @@ import random
 from datetime import date, time, timedelta
 
 from accounts.models import User
-from leads import registers
+from leads import register_selectors, register_services
 from leads.models import CarModel, Channel, Colour, Customer
 
 DAYS = 14
@@ -59,16 +59,16 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
         day = today - timedelta(days=offset)
         weekend = day.weekday() >= 5
         roster = rng.sample(consultants, k=rng.randint(5, 7) if weekend else rng.randint(4, 5))
-        registers.duty_set(day=day, consultants=roster, by=manager)
+        register_services.duty_set(day=day, consultants=roster, by=manager)
 
         arrivals = _arrivals(rng, rng.randint(7, 11) if weekend else rng.randint(3, 7))
         for index, arrived in enumerate(arrivals):
             regular = rng.choice(regulars) if regulars and rng.random() < 0.3 else None
             consultant = (
-                regular.consultant if regular else registers.rotation_suggest(day=day) or rng.choice(roster)
+                regular.consultant if regular else register_selectors.rotation_suggest(day=day) or rng.choice(roster)
             )
             phone = regular.phone if regular else _new_phone(rng, taken)
-            visit = registers.visit_add(
+            visit = register_services.visit_add(
                 by=reception, visit_date=day, arrived_at=arrived, consultant=consultant,
                 party_size=rng.choice([1, 1, 2, 2, 2, 3, 4]), phone=phone if regular or rng.random() < 0.5 else "",
             )
@@ -78,7 +78,7 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
             stay = rng.randint(15, 100)
             left_minutes = min(arrived.hour * 60 + arrived.minute + stay, 23 * 60 + 59)
             model, colour = rng.choice(models), rng.choice(colours)
-            visit = registers.visit_complete(
+            visit = register_services.visit_complete(
                 visit=visit, by=consultant, left_at=time(left_minutes // 60, left_minutes % 60),
                 name=regular.name if regular else _name(rng), phone=phone,
                 grade=rng.choice(GRADES), channel=rng.choice(walk_in_channels), car_model=model, colour=colour,
@@ -92,7 +92,7 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
             regular = rng.choice(regulars) if regulars and rng.random() < 0.25 else None
             consultant = regular.consultant if regular else rng.choice(roster)
             model = rng.choice(models)
-            call = registers.phone_call_log(
+            call = register_services.phone_call_log(
                 by=reception, call_date=day, called_at=called, consultant=consultant,
                 name=regular.name if regular else _name(rng), phone=regular.phone if regular else _new_phone(rng, taken),
                 grade=rng.choice(GRADES), channel=rng.choice(channels), car_model=model,

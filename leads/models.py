@@ -93,8 +93,12 @@ class Customer(models.Model):
         CASH = "cash", _("Cash")
         LOAN = "loan", _("Loan")
 
-    # Statuses in which a customer is still worked as a prospect.
+    # Statuses in which a customer is still worked as a prospect (a pending defeat included).
     OPEN_STATUSES = (Status.ACTIVE, Status.ORDERED, Status.DEFEAT_PENDING)
+    # Statuses in which a customer keeps one open follow-up task (a pending defeat pauses it).
+    SCHEDULED_STATUSES = (Status.ACTIVE, Status.ORDERED)
+    # Statuses in which an order may be recorded (a second car on an open order included).
+    ORDERABLE_STATUSES = (Status.ACTIVE, Status.ORDERED)
 
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, unique=True, help_text=_("Mobile (11 digits) or landline with area code"))
@@ -163,6 +167,50 @@ class Customer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status in self.SCHEDULED_STATUSES
+
+    @property
+    def may_order(self) -> bool:
+        return self.status in self.ORDERABLE_STATUSES
+
+    @property
+    def may_file_defeat(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def may_take_delivery(self) -> bool:
+        return self.status == self.Status.ORDERED
+
+    @property
+    def is_owner(self) -> bool:
+        return self.status == self.Status.DELIVERED
+
+    @property
+    def is_defeated(self) -> bool:
+        return self.status == self.Status.DEFEATED
+
+    @property
+    def has_pending_defeat(self) -> bool:
+        return self.status == self.Status.DEFEAT_PENDING
+
+    @property
+    def is_card_pending(self) -> bool:
+        return self.card_status == self.CardStatus.PENDING
+
+    @property
+    def is_card_signed(self) -> bool:
+        return self.card_status == self.CardStatus.SIGNED
+
+    @property
+    def is_card_returned(self) -> bool:
+        return self.card_status == self.CardStatus.RETURNED
+
+    @property
+    def pays_by_loan(self) -> bool:
+        return self.payment == self.Payment.LOAN
 
 
 class CustomerChange(models.Model):
@@ -335,6 +383,14 @@ class Defeat(SubmissionKeyed):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.TextField(_("comment"), blank=True)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from followups import services as followups
+from followups import scheduling
 from leads.models import Contact, Customer, CustomerChange, Defeat, Order
 
 M = TypeVar("M", bound=models.Model)
@@ -59,15 +59,33 @@ def change_record(customer: Customer, field: str, old: Any, new: Any, by: User, 
     )
 
 
-def customer_set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
-    if customer.status == status:
-        return
-    change_record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
-    customer.status = status
+def customer_save(customer: Customer, by: User, fields: list[str]) -> None:
+    """The one way a service writes a customer row it holds: who and when, and a new version, so that
+    an edit form opened before this change is refused (`StaleEdit`)."""
     customer.updated_by = by
     customer.version = F("version") + 1
-    customer.save(update_fields=["status", "updated_by", "updated_at", "version"])
+    customer.save(update_fields=[*fields, "updated_by", "updated_at", "version"])
     customer.refresh_from_db(fields=["version"])
+
+
+def status_change(customer: Customer, status: str, by: User, note: str = "") -> None:
+    """Set the status on the (unsaved) row, with its history row; the caller saves the row once."""
+    if customer.status != status:
+        change_record(customer, CustomerChange.Field.STATUS, customer.status, status, by, note)
+        customer.status = status
+
+
+def customer_set_status(customer: Customer, status: str, by: User, note: str = "") -> None:
+    if customer.status != status:
+        status_change(customer, status, by, note)
+        customer_save(customer, by, ["status"])
+
+
+def _schedule(customer: Customer, *, today: date, contact: Contact | None = None, requested: date | None = None) -> None:
+    """Bring the open follow-up task in line and put its date on the (unsaved) row."""
+    customer.next_followup_on = scheduling.prospect_task_reschedule(
+        customer=customer, today=today, contact=contact, requested=requested
+    )
 
 
 def _set_grade(customer: Customer, grade: str, by: User, on: date, note: str = "") -> bool:
@@ -96,7 +114,9 @@ def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first
         updated_by=by,
     )
     change_record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
-    followups.prospect_task_reschedule(customer=customer)
+    # The task needs the row to exist; its date is the one field written after the insert.
+    _schedule(customer, today=today)
+    Customer.objects.filter(pk=customer.pk).update(next_followup_on=customer.next_followup_on)
     return customer
 
 
@@ -118,12 +138,19 @@ def customer_update(*, customer: Customer, fields: dict[str, Any], version: int,
 def customer_regrade(*, customer: Customer, grade: str, by: User, note: str = "") -> Customer:
     """Change the grade and recompute the next follow-up from the new grade's rule."""
     customer = customer_lock(customer)
-    if _set_grade(customer, grade, by, timezone.localdate(), note):
-        customer.updated_by = by
-        customer.version = F("version") + 1
-        customer.save(update_fields=["grade", "graded_on", "updated_by", "updated_at", "version"])
-        customer.refresh_from_db(fields=["version"])
-        followups.prospect_task_reschedule(customer=customer)
+    today = timezone.localdate()
+    if _set_grade(customer, grade, by, today, note):
+        _schedule(customer, today=today)
+        customer_save(customer, by, ["grade", "graded_on", "next_followup_on"])
+    return customer
+
+
+@transaction.atomic
+def customer_reschedule(*, customer: Customer, by: User, today: date, cadences=None) -> Customer:
+    """Recompute the next follow-up after the rules changed (the rule set's activation)."""
+    customer = customer_lock(customer)
+    customer.next_followup_on = scheduling.prospect_task_reschedule(customer=customer, today=today, cadences=cadences)
+    customer_save(customer, by, ["next_followup_on"])
     return customer
 
 
@@ -162,16 +189,11 @@ def contact_log(
         locked.last_contact_on = max(filter(None, [locked.last_contact_on, contact_day]))
         locked.next_followup_reason = next_followup_reason
         locked.appointment_at = appointment_at
-        locked.updated_by = by
-        locked.version = F("version") + 1
-        locked.save(
-            update_fields=[
-                "grade", "graded_on", "last_contact_on", "next_followup_reason", "appointment_at",
-                "updated_by", "updated_at", "version",
-            ]
+        _schedule(locked, today=timezone.localdate(), contact=contact, requested=next_followup_on)
+        customer_save(
+            locked, by,
+            ["grade", "graded_on", "last_contact_on", "next_followup_reason", "appointment_at", "next_followup_on"],
         )
-        locked.refresh_from_db(fields=["version"])
-        followups.prospect_task_reschedule(customer=locked, contact=contact, requested=next_followup_on)
         return contact
 
     contact, _created = create_once(Contact, submission_key, create)
@@ -181,24 +203,23 @@ def contact_log(
 @transaction.atomic
 def card_sign(*, customer: Customer, by: User) -> Customer:
     customer = customer_lock(customer)
-    if customer.card_status == Customer.CardStatus.SIGNED:
+    if customer.is_card_signed:
         return customer
     change_record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.SIGNED, by)
-    Customer.objects.filter(pk=customer.pk).update(
-        card_status=Customer.CardStatus.SIGNED, card_signed_by=by, card_signed_at=timezone.now(), card_return_comment=""
-    )
-    customer.refresh_from_db()
+    customer.card_status, customer.card_signed_by, customer.card_signed_at = Customer.CardStatus.SIGNED, by, timezone.now()
+    customer.card_return_comment = ""
+    customer_save(customer, by, ["card_status", "card_signed_by", "card_signed_at", "card_return_comment"])
     return customer
 
 
 @transaction.atomic
 def card_return(*, customer: Customer, by: User, comment: str) -> Customer:
     customer = customer_lock(customer)
-    if customer.card_status != Customer.CardStatus.PENDING:
+    if not customer.is_card_pending:
         raise TransitionError(_("Only a card pending sign-off can be returned."))
     change_record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.RETURNED, by, comment)
-    Customer.objects.filter(pk=customer.pk).update(card_status=Customer.CardStatus.RETURNED, card_return_comment=comment)
-    customer.refresh_from_db()
+    customer.card_status, customer.card_return_comment = Customer.CardStatus.RETURNED, comment
+    customer_save(customer, by, ["card_status", "card_return_comment"])
     return customer
 
 
@@ -207,13 +228,13 @@ def order_record(*, customer: Customer, by: User, fields: dict[str, Any], submis
 
     def create() -> Order:
         locked = customer_lock(customer)
-        if locked.status not in (Customer.Status.ACTIVE, Customer.Status.ORDERED):
+        if not locked.may_order:
             raise TransitionError(_("Only an active prospect can order."))
         order = Order.objects.create(customer=locked, consultant=locked.consultant, submission_key=submission_key, **fields)
-        if _set_grade(locked, Customer.Grade.O, by, order.ordered_on):
-            locked.save(update_fields=["grade", "graded_on"])
-        customer_set_status(locked, Customer.Status.ORDERED, by)
-        followups.prospect_task_reschedule(customer=locked)
+        _set_grade(locked, Customer.Grade.O, by, order.ordered_on)
+        status_change(locked, Customer.Status.ORDERED, by)
+        _schedule(locked, today=timezone.localdate())
+        customer_save(locked, by, ["grade", "graded_on", "status", "next_followup_on"])
         return order
 
     order, _created = create_once(Order, submission_key, create)
@@ -223,7 +244,7 @@ def order_record(*, customer: Customer, by: User, fields: dict[str, Any], submis
 def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submission_key: uuid.UUID | None = None) -> Defeat:
     def create() -> Defeat:
         locked = customer_lock(customer)
-        if locked.status != Customer.Status.ACTIVE:
+        if not locked.may_file_defeat:
             raise TransitionError(_("A defeat can only be filed for an active prospect."))
         defeat = Defeat.objects.create(customer=locked, filed_by=by, submission_key=submission_key, **fields)
         customer_set_status(locked, Customer.Status.DEFEAT_PENDING, by)
@@ -248,8 +269,10 @@ def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
     """The customer becomes defeated; their open follow-ups are cancelled."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.APPROVED, comment=comment)
     customer = customer_lock(defeat.customer)
-    customer_set_status(customer, Customer.Status.DEFEATED, by, comment)
-    followups.customer_tasks_cancel(customer=customer)
+    scheduling.customer_tasks_cancel(customer=customer)
+    status_change(customer, Customer.Status.DEFEATED, by, comment)
+    customer.next_followup_on = None
+    customer_save(customer, by, ["status", "next_followup_on"])
     return defeat
 
 
@@ -258,6 +281,7 @@ def defeat_reject(*, defeat: Defeat, by: User, comment: str) -> Defeat:
     """Back to follow-up, with the manager's comment."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.REJECTED, comment=comment)
     customer = customer_lock(defeat.customer)
-    customer_set_status(customer, Customer.Status.ACTIVE, by, comment)
-    followups.prospect_task_reschedule(customer=customer)
+    status_change(customer, Customer.Status.ACTIVE, by, comment)
+    _schedule(customer, today=timezone.localdate())
+    customer_save(customer, by, ["status", "next_followup_on"])
     return defeat

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from followups import services as followups
+from followups import scheduling
 from followups.models import RuleSet, Task
 from leads.models import Customer, CustomerChange, Defeat
-from leads.services import TransitionError, change_record, create_once, customer_lock, customer_set_status
+from leads.services import (
+    TransitionError, change_record, create_once, customer_lock, customer_save, status_change,
+)
 from owners import care
 from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
 from owners.vin import normalise_vin
@@ -52,13 +54,15 @@ def delivery_record(
 
     def create() -> Vehicle:
         locked = customer_lock(customer)
-        if locked.status != Customer.Status.ORDERED:
+        if not locked.may_take_delivery:
             raise TransitionError(_("Only a customer with an order can take delivery."))
         created = Vehicle.objects.create(
             customer=locked, source=Vehicle.Source.SELF_SOLD, created_by=by, submission_key=submission_key, **fields
         )
-        customer_set_status(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
-        followups.customer_tasks_cancel(customer=locked)
+        scheduling.customer_tasks_cancel(customer=locked)
+        status_change(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
+        locked.next_followup_on = None
+        customer_save(locked, by, ["status", "next_followup_on"])
         return created
 
     created, _created = create_once(Vehicle, submission_key, create)
@@ -135,13 +139,12 @@ def referral_add(*, owner: Customer, prospect: Customer, referred_on: date) -> R
 def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Customer:
     """A defeated customer came back: a prospect again, same card and history, with a new open task."""
     locked = customer_lock(customer)
-    if locked.status != Customer.Status.DEFEATED:
+    if not locked.is_defeated:
         raise TransitionError(_("Only a defeated customer can be reactivated."))
-    customer_set_status(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
-    Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT, status__in=Task.PENDING).update(
-        status=Task.Status.CANCELLED, closed_at=timezone.now()
-    )
-    followups.prospect_task_reschedule(customer=locked)
+    scheduling.tasks_cancel(Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT))
+    status_change(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
+    locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=timezone.localdate())
+    customer_save(locked, by, ["status", "next_followup_on"])
     return locked
 
 

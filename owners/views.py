@@ -13,24 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.models import User
+from accounts.permissions import allowed
 from accounts.visibility import consultants_visible_to
+from common.redirects import redirect_back
 from followups.models import Task
 from leads.models import Customer, CustomerChange
 from leads.selectors import customers_for_user, get_customer_for_user
 from leads.services import TransitionError
 from owners import forms, importing, selectors, services
 from owners.models import CareMilestone
-
-
-def _sales_staff(user: User) -> None:
-    if not (user.is_consultant or user.is_manager):
-        raise Http404
-
-
-def _managers(user: User) -> None:
-    if not user.is_manager:
-        raise Http404
 
 
 def _page(request, queryset):
@@ -40,8 +33,8 @@ def _page(request, queryset):
 # --- Owners ---------------------------------------------------------------------------------------
 
 
+@allowed(permissions.may_work_customers)
 def owner_list(request):
-    _sales_staff(request.user)
     form = forms.OwnerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     owners = selectors.owners_for_user(request.user, today=timezone.localdate(), filters=filters)
@@ -50,8 +43,8 @@ def owner_list(request):
     })
 
 
+@allowed(permissions.may_work_customers)
 def owner_detail(request, pk):
-    _sales_staff(request.user)
     owner = selectors.get_owner_for_user(request.user, pk, today=timezone.localdate())
     vehicles = list(
         owner.vehicles.select_related("car_model", "colour").prefetch_related("insurance", "maintenance")
@@ -72,8 +65,8 @@ def owner_detail(request, pk):
     })
 
 
+@allowed(permissions.may_work_customers)
 def owner_create(request):
-    _sales_staff(request.user)
     form = forms.OwnerCreateForm(request.POST or None, user=request.user, prefix="owner")
     vehicle_form = forms.VehicleForm(request.POST or None, prefix="vehicle")
     if request.method == "POST" and form.is_valid() & vehicle_form.is_valid():
@@ -118,9 +111,9 @@ def _item_save(kind: str, form, owner: Customer, user: User) -> None:
         services.referral_add(owner=owner, prospect=data["prospect"], referred_on=data["referred_on"])
 
 
+@allowed(permissions.may_work_customers)
 def owner_item_add(request, pk, kind):
     """Add a vehicle, an insurance year, a maintenance return, an accessory or a referral to the card."""
-    _sales_staff(request.user)
     owner = selectors.get_owner_for_user(request.user, pk, today=timezone.localdate())
     if kind not in ITEM_FORMS:
         raise Http404
@@ -138,10 +131,10 @@ def owner_item_add(request, pk, kind):
     return render(request, "owners/item_form.html", {"owner": owner, "form": form, "label": label, "kind": kind})
 
 
+@allowed(permissions.may_work_customers)
 def delivery_record(request, pk):
-    _sales_staff(request.user)
     customer = get_customer_for_user(request.user, pk)
-    if customer.status != Customer.Status.ORDERED:
+    if not customer.may_take_delivery:
         messages.error(request, _("Only a customer with an order can take delivery."))
         return redirect("owners:owner_list")
     form = forms.DeliveryForm(request.POST or None, initial={"car_model": customer.car_model_id, "colour": customer.colour_id})
@@ -161,8 +154,8 @@ def delivery_record(request, pk):
 # --- Defeated customers ---------------------------------------------------------------------------
 
 
+@allowed(permissions.may_work_customers)
 def defeated_list(request):
-    _sales_staff(request.user)
     form = forms.DefeatedFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     defeated = selectors.defeated_for_user(request.user, filters=filters)
@@ -171,21 +164,21 @@ def defeated_list(request):
     })
 
 
+@allowed(permissions.may_work_customers)
 @require_POST
 def defeated_reactivate(request, pk):
-    _sales_staff(request.user)
     customer = selectors.get_defeated_for_user(request.user, pk)
     services.defeated_reactivate(customer=customer, by=request.user, note=request.POST.get("note", "")[:200])
     messages.success(request, _("%(name)s is a prospect again.") % {"name": customer.name})
-    return redirect(request.POST.get("next") or "owners:defeated_list")
+    return redirect_back(request, "owners:defeated_list")
 
 
 # --- Handover and deactivation --------------------------------------------------------------------
 
 
+@allowed(permissions.may_hand_over)
 def handover(request):
     """Move one customer, a selection, or all of a consultant's customers (with their open tasks)."""
-    _managers(request.user)
     source = request.POST if request.method == "POST" else request.GET
     visible = customers_for_user(request.user)
     from_user = None
@@ -228,8 +221,8 @@ def _deactivatable(user: User):
     raise Http404
 
 
+@allowed(permissions.may_deactivate_users)
 def user_deactivate(request, pk):
-    _managers(request.user)
     target = get_object_or_404(_deactivatable(request.user), pk=pk)
     customers, tasks = services.user_holdings(target)
     if request.method == "POST":
@@ -250,8 +243,8 @@ def user_deactivate(request, pk):
 SESSION_KEY = "owners_import"
 
 
+@allowed(permissions.may_import_customers)
 def import_upload(request):
-    _sales_staff(request.user)
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": importing.COLUMNS}
     if request.method == "POST" and form.is_valid():
@@ -271,9 +264,9 @@ def import_upload(request):
     return render(request, "owners/import_form.html", context)
 
 
+@allowed(permissions.may_import_customers)
 @require_POST
 def import_confirm(request):
-    _sales_staff(request.user)
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("token") != request.POST.get("token"):
         messages.error(request, _("This import was already done or has expired: upload the file again."))
@@ -286,8 +279,8 @@ def import_confirm(request):
     })
 
 
+@allowed(permissions.may_import_customers)
 def import_template(request):
-    _sales_staff(request.user)
     response = HttpResponse(
         importing.template_workbook(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -299,9 +292,8 @@ def import_template(request):
 # --- Care milestones ------------------------------------------------------------------------------
 
 
+@allowed(permissions.may_edit_care_plan)
 def milestone_edit(request):
-    if not request.user.sees_whole_dealership:
-        raise Http404
     formset = forms.MilestoneFormSet(request.POST or None, queryset=CareMilestone.objects.all())
     if request.method == "POST" and formset.is_valid():
         formset.save()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leads.models import CarModel, Channel, Colour, Customer
 from leads.phones import normalise_phone
-from leads.registers import on_duty_candidates
+from leads.register_selectors import on_duty_candidates
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 

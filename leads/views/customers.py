@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from accounts import permissions
+from accounts.permissions import allowed
+from common.redirects import safe_next
 from followups.models import Task
 from leads import services
 from leads.filters import CustomerFilter
@@ -32,14 +33,8 @@ CHANGE_LABELS = {
 }
 
 
-def _require_sales_staff(user) -> None:
-    """Reception (and any role without customers) gets 404 on customer pages."""
-    if not (user.is_consultant or user.is_manager):
-        raise Http404
-
-
+@allowed(permissions.may_work_customers)
 def customer_list(request):
-    _require_sales_staff(request.user)
     customers = (
         customers_for_user(request.user)
         .select_related("consultant", "car_model")
@@ -73,6 +68,7 @@ def _card_queryset():
     )
 
 
+@allowed(permissions.may_work_customers)
 def customer_detail(request, pk):
     customer = get_customer_for_user(request.user, pk, queryset=_card_queryset())
     changes = list(customer.changes.all())
@@ -109,8 +105,8 @@ def _created_from(request, submission_key) -> int | None:
     return request.session.get(CREATED_CARDS_SESSION_KEY, {}).get(str(submission_key or ""))
 
 
+@allowed(permissions.may_work_customers)
 def customer_create(request):
-    _require_sales_staff(request.user)
     if request.method == "POST":
         created_pk = _created_from(request, request.POST.get("submission_key"))
         if created_pk is not None:  # the same form sent again: show the card it made
@@ -137,6 +133,7 @@ def customer_create(request):
     return render(request, "leads/customer_form.html", {"form": form, "grade_criteria": GRADE_CRITERIA})
 
 
+@allowed(permissions.may_work_customers)
 def customer_edit(request, pk):
     customer = get_customer_for_user(request.user, pk)
     if request.method == "POST":
@@ -157,13 +154,7 @@ def customer_edit(request, pk):
     return render(request, "leads/customer_form.html", {"form": form, "customer": customer})
 
 
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return None
-
-
+@allowed(permissions.may_work_customers)
 def contact_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
     if request.method == "POST":
@@ -171,13 +162,14 @@ def contact_create(request, pk):
         if form.is_valid():
             services.contact_log(customer=customer, by=request.user, **form.cleaned_data)
             messages.success(request, _("Contact logged."))
-            return redirect(_safe_next(request) or customer_url(customer))
+            return redirect(safe_next(request) or customer_url(customer))
     else:
         form = ContactForm(customer=customer)
-    context = {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA, "next": _safe_next(request) or ""}
+    context = {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA, "next": safe_next(request) or ""}
     return render(request, "leads/contact_form.html", context)
 
 
+@allowed(permissions.may_work_customers)
 def customer_regrade(request, pk):
     customer = get_customer_for_user(request.user, pk)
     if request.method == "POST":
@@ -191,6 +183,7 @@ def customer_regrade(request, pk):
     return render(request, "leads/customer_regrade.html", {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA})
 
 
+@allowed(permissions.may_work_customers)
 def order_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
     if request.method == "POST":

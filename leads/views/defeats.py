@@ -9,28 +9,27 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import permissions
 from accounts.models import User
+from accounts.permissions import allowed
+from common.redirects import redirect_back
 from leads import services
 from leads.forms.defeats import DefeatApproveForm, DefeatForm, DefeatRejectForm
 from leads.models import Customer, Defeat
 from leads.selectors import defeats_for_user, get_customer_for_user
-from leads.views.signoff import card_url, redirect_back
 
 
-def _get_defeat_for_manager(user: User, pk: int) -> Defeat:
-    if not user.is_manager:
-        raise Http404
+def _get_defeat(user: User, pk: int) -> Defeat:
     try:
         return defeats_for_user(user).get(pk=pk)
     except Defeat.DoesNotExist:
         raise Http404
 
 
+@allowed(permissions.may_file_defeat)
 @require_http_methods(["GET", "POST"])
 def defeat_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The consultant's defeat request for their customer; the customer waits for the manager's decision."""
-    if not request.user.is_consultant:
-        raise Http404
     customer = get_customer_for_user(request.user, pk, queryset=Customer.objects.select_related("consultant"))
     form = DefeatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,13 +44,12 @@ def defeat_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Defeat request for %(name)s sent to the showroom manager.") % {"name": customer.name})
-            return redirect(card_url(customer.pk))
+            return redirect("leads:customer_detail", pk=customer.pk)
     return render(request, "leads/defeat_create.html", {"customer": customer, "form": form})
 
 
+@allowed(permissions.may_decide_defeats)
 def defeat_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_manager:
-        raise Http404
     defeats = defeats_for_user(request.user).filter(status=Defeat.Status.PENDING).order_by("filed_at", "pk")
     page = Paginator(defeats, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -75,10 +73,11 @@ def _already_decided(request: HttpRequest, defeat: Defeat, error: services.Trans
     return redirect_back(request, reverse("leads:defeat_queue"))
 
 
+@allowed(permissions.may_decide_defeats)
 @require_POST
 def defeat_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer becomes defeated; their open follow-ups are cancelled."""
-    defeat = _get_defeat_for_manager(request.user, pk)
+    defeat = _get_defeat(request.user, pk)
     form = DefeatApproveForm(request.POST)
     comment = form.cleaned_data["comment"].strip() if form.is_valid() else ""
     try:
@@ -88,10 +87,11 @@ def defeat_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _decided(request, defeat, _("Defeat of %(name)s approved.") % {"name": defeat.customer.name})
 
 
+@allowed(permissions.may_decide_defeats)
 @require_http_methods(["GET", "POST"])
 def defeat_reject(request: HttpRequest, pk: int) -> HttpResponse:
     """Back to follow-up with the manager's comment (required)."""
-    defeat = _get_defeat_for_manager(request.user, pk)
+    defeat = _get_defeat(request.user, pk)
     form = DefeatRejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,22 +1,36 @@
 """The visit register (来店客户登记表), the phone register (来电客户登记表) and the duty roster (接待轮序)."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leads import registers
+from accounts import permissions
+from accounts.permissions import allowed
+from leads import register_selectors
+from leads import register_services
 from leads.forms.registers import DutyRosterForm, PhoneCallForm, VisitAddForm, VisitCompleteForm, VisitEditForm
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
+def default_time() -> time:
+    now = timezone.localtime()
+    return now.time().replace(second=0, microsecond=0)
+
+
+def parse_day(raw: str | None) -> date:
+    """The register's day from `?day=`, today when missing or malformed."""
+    if raw:
+        try:
+            return datetime.strptime(raw, "%Y-%m-%d").date()
+        except ValueError:
+            pass
+    return timezone.localdate()
 
 
 def _register_url(name: str, day: date) -> str:
@@ -37,37 +51,37 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _visit_context(request, day: date, add_form=None) -> dict:
     user = request.user
-    slots = registers.duty_for_day(day)
-    suggestion = registers.rotation_suggest(day=day, slots=slots)
-    if add_form is None and registers.can_add_party(user):
+    slots = register_selectors.duty_for_day(day)
+    suggestion = register_selectors.rotation_suggest(day=day, slots=slots)
+    if add_form is None and permissions.may_add_party(user):
         add_form = VisitAddForm(
-            initial={"visit_date": day, "arrived_at": registers.default_time(), "consultant": suggestion}
+            initial={"visit_date": day, "arrived_at": default_time(), "consultant": suggestion}
         )
     return {
         "day": day,
-        "rows": registers.visits_for_day(user=user, day=day),
-        "totals": registers.visit_register_totals(day=day),
+        "rows": register_selectors.visits_for_day(user=user, day=day),
+        "totals": register_selectors.visit_register_totals(day=day),
         "add_form": add_form,
         "slots": slots,
         "suggestion": suggestion,
     }
 
 
+@allowed(permissions.may_open_registers)
 @require_GET
 def visit_register(request):
-    _require(registers.can_open_registers(request.user))
-    day = registers.parse_day(request.GET.get("day"))
+    day = parse_day(request.GET.get("day"))
     return render(request, "leads/register_visits.html", _visit_context(request, day))
 
 
+@allowed(permissions.may_add_party)
 @require_POST
 def visit_add(request):
-    _require(registers.can_add_party(request.user))
     form = VisitAddForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            registers.visit_add(
+            register_services.visit_add(
                 by=request.user,
                 visit_date=data["visit_date"],
                 arrived_at=data["arrived_at"],
@@ -84,16 +98,17 @@ def visit_add(request):
                 return render(request, "leads/_register_visits.html", _visit_context(request, day))
             messages.success(request, _("Party added to the register."))
             return redirect(_register_url("leads:visit_register", day))
-    day = form.cleaned_data.get("visit_date") or registers.parse_day(request.POST.get("visit_date"))
+    day = form.cleaned_data.get("visit_date") or parse_day(request.POST.get("visit_date"))
     context = _visit_context(request, day, add_form=form)
     template = "leads/_register_visits.html" if request.htmx else "leads/register_visits.html"
     return render(request, template, context)
 
 
+@allowed(permissions.may_open_registers)
 @require_http_methods(["GET", "POST"])
 def visit_complete(request, pk: int):
-    visit = registers.get_visit_for_completion(request.user, pk)
-    form_class = VisitEditForm if request.user.is_manager else VisitCompleteForm
+    visit = register_selectors.get_visit_for_completion(request.user, pk)
+    form_class = VisitEditForm if permissions.may_correct_register_rows(request.user) else VisitCompleteForm
     initial = {
         "left_at": visit.left_at,
         "name": visit.name,
@@ -112,7 +127,7 @@ def visit_complete(request, pk: int):
     form = form_class(request.POST or None, initial=initial, arrived_at=visit.arrived_at)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = registers.visit_complete(visit=visit, by=request.user, **form.cleaned_data)
+            visit = register_services.visit_complete(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -128,15 +143,15 @@ def visit_complete(request, pk: int):
     return render(request, "leads/register_visit_complete.html", {"visit": visit, "form": form})
 
 
+@allowed(permissions.may_open_registers)
 @require_GET
 def phone_lookup(request):
     """htmx: "F" or "S" for the typed phone, never anything else about the customer."""
-    _require(registers.can_open_registers(request.user))
     raw = request.GET.get("phone", "").strip()
     mark, error = "", ""
     if raw:
         try:
-            mark = registers.visit_mark_for_phone(raw)
+            mark = register_selectors.visit_mark_for_phone(raw)
         except ValidationError as exc:
             error = exc.messages[0]
     return render(request, "leads/_register_phone_mark.html", {"mark": mark, "error": error})
@@ -148,31 +163,31 @@ def phone_lookup(request):
 def _phone_context(request, day: date, form=None) -> dict:
     if form is None:
         form = PhoneCallForm(
-            user=request.user, initial={"call_date": day, "called_at": registers.default_time()}
+            user=request.user, initial={"call_date": day, "called_at": default_time()}
         )
     return {
         "day": day,
-        "rows": registers.calls_for_day(user=request.user, day=day),
-        "totals": registers.phone_register_totals(day=day),
+        "rows": register_selectors.calls_for_day(user=request.user, day=day),
+        "totals": register_selectors.phone_register_totals(day=day),
         "form": form,
     }
 
 
+@allowed(permissions.may_open_registers)
 @require_GET
 def phone_register(request):
-    _require(registers.can_open_registers(request.user))
-    day = registers.parse_day(request.GET.get("day"))
+    day = parse_day(request.GET.get("day"))
     return render(request, "leads/register_phone.html", _phone_context(request, day))
 
 
+@allowed(permissions.may_open_registers)
 @require_POST
 def phone_call_add(request):
-    _require(registers.can_open_registers(request.user))
     form = PhoneCallForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            registers.phone_call_log(
+            register_services.phone_call_log(
                 by=request.user,
                 call_date=data["call_date"],
                 called_at=data["called_at"],
@@ -193,7 +208,7 @@ def phone_call_add(request):
                 return render(request, "leads/_register_phone.html", _phone_context(request, day))
             messages.success(request, _("Phone-in logged."))
             return redirect(_register_url("leads:phone_register", day))
-    day = form.cleaned_data.get("call_date") or registers.parse_day(request.POST.get("call_date"))
+    day = form.cleaned_data.get("call_date") or parse_day(request.POST.get("call_date"))
     template = "leads/_register_phone.html" if request.htmx else "leads/register_phone.html"
     return render(request, template, _phone_context(request, day, form=form))
 
@@ -201,20 +216,20 @@ def phone_call_add(request):
 # --- duty roster ---------------------------------------------------------------------------------
 
 
+@allowed(permissions.may_read_duty_roster)
 @require_http_methods(["GET", "POST"])
 def duty_roster(request):
-    _require(registers.can_open_registers(request.user))
-    day = registers.parse_day(request.GET.get("day") or request.POST.get("day"))
-    slots = registers.duty_for_day(day)
+    day = parse_day(request.GET.get("day") or request.POST.get("day"))
+    slots = register_selectors.duty_for_day(day)
     form = None
-    if registers.can_set_duty(request.user):
+    if permissions.may_set_duty(request.user):
         form = DutyRosterForm(
             request.POST or None,
-            consultants=registers.on_duty_candidates(),
+            consultants=register_selectors.on_duty_candidates(),
             current={slot.consultant_id: slot.position for slot in slots},
         )
         if request.method == "POST" and form.is_valid():
-            registers.duty_set(day=day, consultants=form.ordered_consultants(), by=request.user)
+            register_services.duty_set(day=day, consultants=form.ordered_consultants(), by=request.user)
             messages.success(request, _("Duty roster saved."))
             return redirect(_register_url("leads:duty_roster", day))
     elif request.method == "POST":
@@ -222,7 +237,7 @@ def duty_roster(request):
     return render(
         request,
         "leads/register_duty.html",
-        {"day": day, "slots": slots, "form": form, "suggestion": registers.rotation_suggest(day=day, slots=slots)},
+        {"day": day, "slots": slots, "form": form, "suggestion": register_selectors.rotation_suggest(day=day, slots=slots)},
     )
 
 

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
+from accounts import permissions
+from accounts.permissions import allowed
+from common.redirects import redirect_back, safe_next
 from leads import services
 from leads.forms.signoff import CardReturnForm
 from leads.models import Customer, CustomerChange
@@ -25,27 +26,6 @@ def start_of_today() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
-def card_url(customer_pk: int) -> str:
-    """The customer card page (another module's view); the home page until that view exists."""
-    try:
-        return reverse("leads:customer_detail", args=[customer_pk])
-    except NoReverseMatch:
-        return reverse("home")
-
-
-def redirect_back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (`next`, same host only), else `default`."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
-
-
-def _require_manager(user: User) -> None:
-    if not user.is_manager:
-        raise Http404
-
-
 def _with_queue_marks(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
     """`carried_over`: the card was created before today and is still not signed."""
     return queryset.select_related("consultant__team").annotate(
@@ -53,8 +33,8 @@ def _with_queue_marks(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
     )
 
 
+@allowed(permissions.may_sign_cards)
 def signoff_queue(request: HttpRequest) -> HttpResponse:
-    _require_manager(request.user)
     cards = _with_queue_marks(pending_cards_for(request.user)).order_by("created_at", "pk")
     page = Paginator(cards, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     carried_over = pending_cards_for(request.user).aggregate(n=Count("pk", filter=Q(created_at__lt=start_of_today())))["n"]
@@ -69,9 +49,9 @@ def _row_response(request: HttpRequest, customer: Customer, form: CardReturnForm
     return render(request, "leads/_signoff_row.html", {"card": customer, "return_form": form})
 
 
+@allowed(permissions.may_sign_cards)
 @require_POST
 def card_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request.user)
     customer = get_customer_for_user(request.user, pk)
     services.card_sign(customer=customer, by=request.user)
     if request.htmx:
@@ -80,9 +60,9 @@ def card_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_back(request, reverse("leads:signoff_queue"))
 
 
+@allowed(permissions.may_sign_cards)
 @require_http_methods(["GET", "POST"])
 def card_return(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request.user)
     customer = get_customer_for_user(request.user, pk, queryset=_with_queue_marks(Customer.objects.all()))
     form = CardReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,13 +81,12 @@ def card_return(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_back(request, reverse("leads:signoff_queue"))
     if request.htmx:
         return _row_response(request, customer, form)
-    return render(request, "leads/signoff_return.html", {"card": customer, "form": form, "next": request.POST.get("next") or request.GET.get("next", "")})
+    return render(request, "leads/signoff_return.html", {"card": customer, "form": form, "next": safe_next(request) or ""})
 
 
+@allowed(permissions.may_work_customers)
 def returned_cards(request: HttpRequest) -> HttpResponse:
     """Cards sent back with the manager's comment, waiting to be fixed (the consultant's own; a manager's team)."""
-    if not (request.user.is_consultant or request.user.is_manager):
-        raise Http404
     last_return = CustomerChange.objects.filter(
         customer=OuterRef("pk"), field=CustomerChange.Field.CARD, new_value=Customer.CardStatus.RETURNED
     ).order_by("-changed_at", "-id")

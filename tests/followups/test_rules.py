@@ -95,7 +95,7 @@ def test_activating_lotus_recomputes_open_prospects(consultant):
     customer = prospect_create(consultant=consultant, grade="A")
     assert customer.next_followup_on == date(2026, 3, 5)
 
-    rule_set_activate(rule_set=RuleSet.objects.get(name="Lotus"))
+    rule_set_activate(rule_set=RuleSet.objects.get(name="Lotus"), by=consultant)
 
     customer.refresh_from_db()
     assert customer.next_followup_on == date(2026, 3, 6)

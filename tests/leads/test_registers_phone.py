@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from followups.models import Task
-from leads import registers
+from leads import register_services
 from leads.models import CarModel, Channel, Customer, PhoneCall
 from tests.factories import CustomerFactory, UserFactory, prospect_create
 
@@ -46,7 +46,7 @@ def call_form(consultant=None, **overrides):
 
 
 def log_call(consultant, *, phone, name="来电客户", at=time(10, 0), channel="D"):
-    return registers.phone_call_log(
+    return register_services.phone_call_log(
         by=consultant, call_date=TODAY, called_at=at, consultant=consultant, name=name, phone=phone, grade="C",
         channel=Channel.objects.get(code=channel),
     )

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import User
-from leads import registers
+from leads import register_selectors, register_services
 from leads.models import DutySlot, Visit
 from tests.factories import UserFactory
 
@@ -30,51 +30,51 @@ def trio(team):
 
 
 def on_duty(consultants, by):
-    registers.duty_set(day=TODAY, consultants=consultants, by=by)
+    register_services.duty_set(day=TODAY, consultants=consultants, by=by)
 
 
 def party(consultant, arrived, *, left=None):
-    visit = registers.visit_add(by=consultant, visit_date=TODAY, arrived_at=arrived, consultant=consultant)
+    visit = register_services.visit_add(by=consultant, visit_date=TODAY, arrived_at=arrived, consultant=consultant)
     if left:
         Visit.objects.filter(pk=visit.pk).update(left_at=left)
     return visit
 
 
 def test_nobody_is_suggested_without_a_roster(trio):
-    assert registers.rotation_suggest(day=TODAY) is None
+    assert register_selectors.rotation_suggest(day=TODAY) is None
 
 
 def test_first_party_of_the_day_goes_to_the_first_on_duty(trio, sales_manager):
     on_duty([trio[1], trio[0], trio[2]], sales_manager)
-    assert registers.rotation_suggest(day=TODAY) == trio[1]
+    assert register_selectors.rotation_suggest(day=TODAY) == trio[1]
 
 
 def test_next_party_goes_to_the_consultant_after_the_one_who_took_the_last(trio, sales_manager):
     on_duty(trio, sales_manager)
     party(trio[0], time(9, 0), left=time(9, 30))
-    assert registers.rotation_suggest(day=TODAY) == trio[1]
+    assert register_selectors.rotation_suggest(day=TODAY) == trio[1]
 
 
 def test_rotation_cycles_back_to_the_first(trio, sales_manager):
     on_duty(trio, sales_manager)
     party(trio[2], time(9, 0), left=time(9, 30))
-    assert registers.rotation_suggest(day=TODAY) == trio[0]
+    assert register_selectors.rotation_suggest(day=TODAY) == trio[0]
 
 
 def test_rotation_skips_consultants_who_have_a_party_now(trio, sales_manager):
     on_duty(trio, sales_manager)
     party(trio[1], time(9, 0))  # c2 is still with a party (no leave time)
     party(trio[0], time(10, 0), left=time(10, 30))
-    assert registers.rotation_suggest(day=TODAY) == trio[2]
+    assert register_selectors.rotation_suggest(day=TODAY) == trio[2]
     party(trio[2], time(11, 0))
-    assert registers.rotation_suggest(day=TODAY) == trio[0]
+    assert register_selectors.rotation_suggest(day=TODAY) == trio[0]
 
 
 def test_nobody_is_suggested_when_everyone_on_duty_is_busy(trio, sales_manager):
     on_duty(trio[:2], sales_manager)
     party(trio[0], time(9, 0))
     party(trio[1], time(9, 5))
-    assert registers.rotation_suggest(day=TODAY) is None
+    assert register_selectors.rotation_suggest(day=TODAY) is None
 
 
 def test_register_preselects_the_suggested_consultant_for_a_new_party(login, reception, trio, sales_manager):
@@ -120,4 +120,4 @@ def test_duty_set_refuses_a_non_consultant(sales_manager, reception):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        registers.duty_set(day=TODAY, consultants=[reception], by=sales_manager)
+        register_services.duty_set(day=TODAY, consultants=[reception], by=sales_manager)

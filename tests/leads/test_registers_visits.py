@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from followups.models import Task
-from leads import registers
+from leads import register_services
 from leads.models import CarModel, Channel, Colour, Customer, DutySlot, Visit
 from tests.factories import CustomerFactory, UserFactory, prospect_create
 
@@ -28,7 +28,7 @@ def frozen_time():
 
 
 def add_visit(consultant, *, by=None, arrived=time(10, 0), phone="", party_size=1, day=TODAY):
-    return registers.visit_add(
+    return register_services.visit_add(
         by=by or consultant, visit_date=day, arrived_at=arrived, consultant=consultant, party_size=party_size, phone=phone
     )
 
@@ -272,7 +272,7 @@ def test_sales_manager_may_edit_any_row(login, sales_manager, consultant):
 
 def _completed(consultant, *, phone, name, arrived=time(10, 0), left=time(10, 40), test_drive=False, channel="I"):
     visit = add_visit(consultant, arrived=arrived)
-    return registers.visit_complete(
+    return register_services.visit_complete(
         visit=visit, by=consultant, left_at=left, name=name, phone=phone, grade="B",
         channel=Channel.objects.get(code=channel), test_drive=test_drive,
     )

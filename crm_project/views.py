@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 
-from accounts.navigation import HOME_BY_ROLE, nav_links
+from crm_project.navigation import HOME_BY_ROLE, nav_links
 
 
 def home(request):
@@ -8,4 +8,4 @@ def home(request):
     landing = HOME_BY_ROLE.get(request.user.role)
     if landing:
         return redirect(landing)
-    return render(request, "accounts/home.html", {"shortcuts": nav_links(request.user)})
+    return render(request, "home.html", {"shortcuts": nav_links(request.user)})

@@ -1,0 +1,126 @@
+"""Who may open which page and do which action: one named predicate each, the only place that decides.
+
+Views guard themselves with `@allowed(predicate)` (a user the predicate refuses gets 404, never 403:
+see docs/domain.md, "Visibility"), the menu (`crm_project.navigation`) shows an entry only when its
+page's predicate allows it, and templates read the flags of `flags_for(user)` as `may.<name>`.
+Which *records* a permitted user sees is `accounts.visibility`'s business, not this module's.
+"""
+
+from functools import wraps
+from typing import Callable
+
+from django.http import Http404
+
+from accounts.models import User
+
+Predicate = Callable[[User], bool]
+
+
+def _role_in(*roles: str) -> Predicate:
+    def predicate(user: User) -> bool:
+        return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+    return predicate
+
+
+R = User.Role
+is_reception = _role_in(R.RECEPTION)
+is_consultant = _role_in(R.CONSULTANT)
+is_manager = _role_in(R.SHOWROOM_MANAGER, R.SALES_MANAGER, R.ADMINISTRATOR)
+is_sales_staff = _role_in(R.CONSULTANT, R.SHOWROOM_MANAGER, R.SALES_MANAGER, R.ADMINISTRATOR)
+is_floor_staff = _role_in(R.RECEPTION, R.CONSULTANT, R.SHOWROOM_MANAGER, R.SALES_MANAGER, R.ADMINISTRATOR)
+is_head_of_sales = _role_in(R.SALES_MANAGER, R.ADMINISTRATOR)
+is_administrator = _role_in(R.ADMINISTRATOR)
+
+# --- Registers -----------------------------------------------------------------------------------
+may_open_registers = is_floor_staff
+may_read_duty_roster = is_floor_staff
+may_add_party = _role_in(R.RECEPTION, R.SHOWROOM_MANAGER, R.SALES_MANAGER, R.ADMINISTRATOR)
+may_set_duty = is_manager
+may_correct_register_rows = is_manager  # arrival, party size and consultant of reception's part
+may_read_every_register_row = is_reception  # who writes the rows reads them all; others per visibility
+
+# --- Customers -----------------------------------------------------------------------------------
+may_work_customers = is_sales_staff  # lists, cards, new card, contacts, orders, deliveries, owners
+may_file_defeat = is_consultant
+may_sign_cards = is_manager
+may_decide_defeats = is_manager
+may_hand_over = is_manager
+may_deactivate_users = is_manager
+may_import_customers = is_sales_staff
+may_filter_by_consultant = is_manager
+
+# --- Follow-ups ----------------------------------------------------------------------------------
+may_open_today = is_sales_staff
+may_run_morning_meeting = is_manager
+may_read_h_list = is_sales_staff
+may_annotate_h_list = is_manager
+may_edit_rules = is_head_of_sales
+may_edit_care_plan = is_head_of_sales
+
+# --- Reports -------------------------------------------------------------------------------------
+may_read_reports = is_sales_staff
+may_pick_consultant_in_reports = is_manager
+may_export_customer_lists = is_manager   # files listing customers by name
+may_set_targets = is_head_of_sales
+
+# --- Administration ------------------------------------------------------------------------------
+def may_use_admin(user: User) -> bool:
+    # A superuser made with `createsuperuser` keeps the admin whatever its role.
+    return is_administrator(user) or bool(user.is_active and user.is_superuser)
+
+
+def allowed(predicate: Predicate):
+    """View decorator: 404 unless `predicate(request.user)`; the predicate is kept on the view
+    (`view.permission`) so that a test can walk every URL of the project against it."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        guarded.permission = predicate
+        return guarded
+
+    return decorate
+
+
+def require(allowed_: bool) -> None:
+    """For the rare check that needs more than the user (a POST on a page anyone may read)."""
+    if not allowed_:
+        raise Http404
+
+
+# The flags templates read as `may.<name>` (crm_project.context_processors adds them).
+TEMPLATE_FLAGS: dict[str, Predicate] = {
+    "work_customers": may_work_customers,
+    "file_defeat": may_file_defeat,
+    "sign_cards": may_sign_cards,
+    "decide_defeats": may_decide_defeats,
+    "hand_over": may_hand_over,
+    "annotate_h_list": may_annotate_h_list,
+    "pick_consultant": may_pick_consultant_in_reports,
+    "export_customer_lists": may_export_customer_lists,
+    "set_targets": may_set_targets,
+    "see_consultants": is_manager,  # lists of several consultants' work name the consultant
+    "see_teams": is_head_of_sales,  # … and, across teams, the team
+}
+
+
+class Flags:
+    """Lazy `may.<name>` for templates: each predicate runs only if the template asks."""
+
+    def __init__(self, user: User):
+        self._user = user
+
+    def __getattr__(self, name: str) -> bool:
+        try:
+            return TEMPLATE_FLAGS[name](self._user)
+        except KeyError:
+            raise AttributeError(name)
+
+
+def flags_for(user: User) -> Flags:
+    return Flags(user)

@@ -1,0 +1,93 @@
+"""The prospect's one open follow-up task: the only module of followups that leads may call.
+
+Leads' services own the customer row; after changing a customer they call
+`prospect_task_reschedule(customer=..., today=...)`, which brings the task in line with the rules and
+returns the due date, and they write that date on the row in their own save. This module never
+writes a customer row. The cadence arithmetic itself is `followups.rules`.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from followups import rules
+from followups.models import GradeRule, Task
+from leads.models import Contact, Customer
+
+
+def active_cadences() -> dict[str, rules.Cadence]:
+    """grade -> Cadence of the active rule set."""
+    return {
+        rule.grade: rules.Cadence(rule.first_within_days, rule.times, rule.per_days)
+        for rule in GradeRule.objects.filter(rule_set__is_active=True)
+    }
+
+
+def prospect_due(
+    customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None
+) -> rules.Due:
+    return rules.next_due(
+        cadence,
+        first_contact=customer.first_contact_on,
+        last_followup=customer.last_contact_on,
+        appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
+        requested=requested,
+        today=today,
+    )
+
+
+def _close_by(task: Task, contact: Contact) -> None:
+    task.status, task.contact, task.closed_at = Task.Status.DONE, contact, timezone.now()
+    task.save(update_fields=["status", "contact", "closed_at"])
+
+
+@transaction.atomic
+def prospect_task_reschedule(
+    *,
+    customer: Customer,
+    today: date,
+    contact: Contact | None = None,
+    requested: date | None = None,
+    cadences: dict[str, rules.Cadence] | None = None,
+) -> date | None:
+    """Bring the customer's one open follow-up task in line with the rules; return its due date.
+
+    With `contact`, the pending task is done (completed by that contact) and the next one opened;
+    without, the pending task moves to the date the current grade, appointment and rules give.
+    A customer who is not scheduled (`Customer.SCHEDULED_STATUSES`) keeps no open task: None.
+    """
+    pending = (
+        Task.objects.select_for_update()
+        .filter(customer=customer, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+        .first()
+    )
+    if pending is not None and contact is not None:
+        _close_by(pending, contact)
+        pending = None
+    if not customer.is_scheduled:
+        if pending is not None:
+            tasks_cancel(Task.objects.filter(pk=pending.pk))
+        return None
+    cadence = (cadences or active_cadences()).get(customer.grade)
+    if cadence is None:
+        return pending.due_on if pending else None
+    due = prospect_due(customer, cadence, today=today, requested=requested)
+    fields = {
+        "kind": due.kind, "due_on": due.on, "status": Task.Status.OVERDUE if due.on < today else Task.Status.OPEN,
+        "assignee_id": customer.consultant_id, "reason": customer.next_followup_reason,
+    }
+    if pending is None:
+        Task.objects.create(customer=customer, **fields)
+    else:
+        Task.objects.filter(pk=pending.pk).update(**fields)
+    return due.on
+
+
+def tasks_cancel(tasks) -> int:
+    return tasks.filter(status__in=Task.PENDING).update(status=Task.Status.CANCELLED, closed_at=timezone.now())
+
+
+def customer_tasks_cancel(*, customer: Customer) -> int:
+    """A defeat or a delivery ends the customer's follow-ups (the caller clears next_followup_on)."""
+    return tasks_cancel(Task.objects.filter(customer=customer))
