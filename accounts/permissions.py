@@ -20,7 +20,12 @@ def _role_in(*roles: str) -> Predicate:
     def predicate(user: User) -> bool:
         return bool(user.is_authenticated and user.is_active and user.role in roles)
 
+    predicate.__qualname__ = predicate.__name__ = "role in " + ", ".join(roles)
     return predicate
+
+
+def is_signed_in(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
 
 
 R = User.Role
@@ -42,6 +47,7 @@ may_read_every_register_row = is_reception  # who writes the rows reads them all
 
 # --- Customers -----------------------------------------------------------------------------------
 may_work_customers = is_sales_staff  # lists, cards, new card, contacts, orders, deliveries, owners
+may_hold_customers = is_consultant  # customers and calls can be assigned to them (a blank consultant = me)
 may_file_defeat = is_consultant
 may_sign_cards = is_manager
 may_decide_defeats = is_manager

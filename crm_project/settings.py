@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crm_project.context_processors.navigation",
             ],
+            "builtins": ["leads.templatetags.phones"],
         },
     },
 ]

@@ -98,6 +98,10 @@ class Task(models.Model):
             models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_due"),
             # Daily job: pending tasks past their date.
             models.Index(fields=["status", "due_on"], name="task_status_due"),
+            # Daily activity report: tasks done in a period.
+            models.Index(fields=["closed_at"], name="task_closed_at"),
+            # Daily activity report: tasks still open at the start of a day, by due date.
+            models.Index(fields=["due_on"], condition=Q(closed_at__isnull=True), name="task_unclosed_due"),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,8 +29,8 @@ GRADE_ORDER = [grade for grade, _label in Customer.Grade.choices]
 # --- Today -----------------------------------------------------------------------------------------
 
 def contact_url(task, *, next_url: str) -> str:
-    """One click from a task to logging the contact that completes it."""
-    return f"{reverse('leads:contact_create', args=[task.customer_id])}?task={task.pk}&next={next_url}"
+    """One click from a task to logging the contact that completes it, then back."""
+    return f"{reverse('leads:contact_create', args=[task.customer_id])}?{urlencode({'next': next_url})}"
 
 
 @allowed(permissions.may_open_today)

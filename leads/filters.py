@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
 from leads.models import Channel, Customer
-from leads.phones import digits_of
+from leads.phones import search_digits
 
 MIN_PHONE_DIGITS = 3
 
@@ -18,9 +19,7 @@ def search_condition(text: str) -> Q:
     """Name contains the text, or a phone contains its digits (typed with spaces or dashes still match)."""
     text = text.strip()
     condition = Q(name__icontains=text)
-    digits = digits_of(text)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
+    digits = search_digits(text)
     if len(digits) >= MIN_PHONE_DIGITS:
         condition |= Q(phone__contains=digits) | Q(phone2__contains=digits)
     return condition
@@ -40,7 +39,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_manager:
+        if permissions.may_filter_by_consultant(user):
             self.filters["consultant"].queryset = consultants_visible_to(user)
         else:
             del self.filters["consultant"]

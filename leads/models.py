@@ -159,6 +159,12 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "status", "next_followup_on"], name="customer_consultant_due"),
             # Sign-off queue: a team's pending cards.
             models.Index(fields=["card_status", "consultant"], name="customer_card_queue"),
+            # The whole dealership's customer list, newest first (first and deep pages).
+            models.Index(fields=["-created_at", "-id"], name="customer_created_recent"),
+            # Reports counting new prospects of a day and month to date.
+            models.Index(fields=["first_contact_on"], name="customer_first_contact"),
+            # The today page's appointments of the day.
+            models.Index(fields=["appointment_at"], condition=Q(appointment_at__isnull=False), name="customer_appointment"),
         ]
 
     def __str__(self):
@@ -232,7 +238,11 @@ class CustomerChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["customer", "field", "-changed_at"], name="change_customer_field")]
+        indexes = [
+            models.Index(fields=["customer", "field", "-changed_at"], name="change_customer_field"),
+            # Reports counting status changes of a period.
+            models.Index(fields=["field", "new_value", "changed_at"], name="change_field_value_at"),
+        ]
 
 
 class SubmissionKeyed(models.Model):
@@ -272,6 +282,8 @@ class Contact(SubmissionKeyed):
             models.Index(fields=["customer", "-contacted_at"], name="contact_customer_recent"),
             # Reports: contacts per consultant per day.
             models.Index(fields=["consultant", "contacted_at"], name="contact_consultant_day"),
+            # Reports: a month's contacts over the whole dealership, counted per consultant from the index.
+            models.Index(fields=["contacted_at", "consultant"], name="contact_contacted_at"),
         ]
 
 

@@ -1,10 +1,13 @@
-"""Phone numbers (SPEC §7): mainland mobiles of 11 digits starting with 1, or landlines with area code.
+"""Phone numbers: mainland mobiles of 11 digits starting with 1, or landlines with area code.
 
-Numbers are stored as digits only in national form (13800138000, 02161234567), so that a search for
-part of a number is a plain substring match.
+The one normaliser (`normalise_phone` for a number that is entered, `search_digits` for part of one
+that is searched) and the one display form (`display_phone`, the `|phone` template filter). Numbers
+are stored as ASCII digits only, in national form (13800138000, 02161234567), so that a search for
+part of a number is a plain substring match. See docs/domain.md, "Data quality".
 """
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -13,14 +16,28 @@ from django.utils.translation import gettext as _
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def digits_of(text: str) -> str:
+    """The ASCII digits of `text`: full-width and other Unicode digit forms count as digits (NFKC)."""
+    return re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _national(digits: str) -> str:
+    """Digits without the country prefix (+86 / 0086), when they have one."""
+    if digits.startswith("0086"):
+        return digits[4:]
+    if digits.startswith("86") and len(digits) in (13, 12, 11) and not MOBILE.match(digits):
+        return digits[2:]
+    return digits
+
+
+def search_digits(text: str) -> str:
+    """The digits to look for when a user searches for (part of) a phone number."""
+    return _national(digits_of(text))
+
+
 def normalise_phone(raw: str) -> str:
     """Return the number as national digits, or raise ValidationError with a message for the user."""
-    text = (raw or "").strip()
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) in (13, 12, 11) and not MOBILE.match(digits):
-        digits = digits[2:]
+    digits = search_digits(raw)
     if MOBILE.match(digits):
         return digits
     if digits.startswith("1"):
@@ -36,11 +53,8 @@ def normalise_phone(raw: str) -> str:
     return "0" + str(number.national_number)
 
 
-def digits_of(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
-
-
 def display_phone(digits: str) -> str:
+    """138 0013 8000 for a stored mobile; landlines as stored."""
     if MOBILE.match(digits or ""):
         return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     return digits

@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.models import User
 from accounts.visibility import consultants_visible_to, scope_to_user
 from leads.models import Customer, DutySlot, PhoneCall, Visit
-from leads.phones import display_phone, normalise_phone
+from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
 
 
@@ -67,7 +67,6 @@ def _mark_details(rows: list, user: User) -> list:
     for row in rows:
         row.consultant_visible = row.consultant_id in visible_consultants
         row.show_details = permissions.may_read_every_register_row(user) or row.consultant_visible
-        row.phone_display = display_phone(row.phone)
         row.card_url = reverse("leads:customer_detail", args=[row.customer_id]) if (row.customer_id and row.customer_visible) else ""
     return rows
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
 from leads.models import CarModel, Colour, Customer
@@ -178,7 +179,7 @@ def _plan(row: dict[str, str], *, by: User, codes: dict) -> Plan:
         plan.consultant = codes["consultants"].get(username)
         if plan.consultant is None:
             errors.append(_("consultant: no active consultant “%(value)s” that you manage.") % {"value": username})
-    elif by.is_consultant:
+    elif permissions.may_hold_customers(by):
         plan.consultant = by
     else:
         errors.append(_("consultant is missing."))

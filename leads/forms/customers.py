@@ -1,6 +1,5 @@
 """Forms of the customer card: create, edit, log a contact, regrade, record an order."""
 
-import uuid
 from datetime import timedelta
 
 from django import forms
@@ -11,7 +10,9 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.models import User
+from common.forms import SubmissionKeyMixin
 from accounts.visibility import consultants_visible_to
 from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
 from leads.phones import normalise_phone
@@ -51,10 +52,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def new_submission_key() -> str:
-    return str(uuid.uuid4())
 
 
 def _active_or_current(model, current_id):
@@ -100,9 +97,7 @@ class CustomerFormMixin:
         """The phone is checked in clean_phone with a better message; the database constraint backs it."""
 
 
-class CustomerCreateForm(CustomerFormMixin, forms.ModelForm):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
+class CustomerCreateForm(SubmissionKeyMixin, CustomerFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = ["name", "phone", "consultant", "grade", *INFO_FIELDS[2:]]
@@ -110,11 +105,10 @@ class CustomerCreateForm(CustomerFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
-        kwargs.setdefault("initial", {}).setdefault("submission_key", new_submission_key())
         super().__init__(*args, **kwargs)
         self._limit_code_lists()
         self.fields["grade"].help_text = _("See the grading criteria.")
-        if user.is_manager:
+        if permissions.may_filter_by_consultant(user):
             self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
         else:
             del self.fields["consultant"]
@@ -145,8 +139,7 @@ class CustomerEditForm(CustomerFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in INFO_FIELDS}
 
 
-class ContactForm(forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+class ContactForm(SubmissionKeyMixin):
     method = forms.ChoiceField(label=capfirst(_("method")), choices=Contact.Method.choices)
     contacted_at = forms.DateTimeField(label=capfirst(_("contacted at")), widget=DateTimeInput)
     content = forms.CharField(label=capfirst(_("content")), widget=forms.Textarea(attrs={"rows": 3}))
@@ -164,7 +157,6 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, customer: Customer, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("submission_key", new_submission_key())
         initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
         initial.setdefault("grade_after", customer.grade)
         initial.setdefault("method", Contact.Method.PHONE)
@@ -188,8 +180,7 @@ class RegradeForm(forms.Form):
     note = forms.CharField(label=capfirst(_("note")), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class OrderForm(forms.ModelForm):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+class OrderForm(SubmissionKeyMixin, forms.ModelForm):
 
     class Meta:
         model = Order
@@ -198,7 +189,6 @@ class OrderForm(forms.ModelForm):
 
     def __init__(self, *args, customer: Customer, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("submission_key", new_submission_key())
         initial.setdefault("ordered_on", timezone.localdate())
         initial.setdefault("car_model", customer.car_model_id)
         initial.setdefault("colour", customer.colour_id)

@@ -1,17 +1,15 @@
 """Forms of the defeat flow (销售促进失控(战败)记录表)."""
 
-import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import SubmissionKeyMixin
 from leads.models import Defeat, DefeatReason
 
 
-class DefeatForm(forms.ModelForm):
-    """The consultant's defeat request; `submission_key` makes a resent form harmless."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class DefeatForm(SubmissionKeyMixin, forms.ModelForm):
+    """The consultant's defeat request."""
 
     class Meta:
         model = Defeat
@@ -24,8 +22,6 @@ class DefeatForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].queryset = DefeatReason.objects.filter(is_active=True)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean_analysis(self) -> str:
         analysis = self.cleaned_data["analysis"].strip()

@@ -1,6 +1,5 @@
 """Forms of the visit register, the phone register and the duty roster."""
 
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +7,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
+from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Channel, Colour, Customer
 from leads.phones import normalise_phone
 from leads.register_selectors import on_duty_candidates
@@ -18,15 +19,6 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class ConsultantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
-
-
-class SubmissionKeyMixin(forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
 
 
 def _phone(value: str) -> str:
@@ -124,7 +116,7 @@ class PhoneCallForm(SubmissionKeyMixin):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.is_consultant:
+        if user is not None and permissions.may_hold_customers(user):
             # A consultant logs their own calls.
             del self.fields["consultant"]
 

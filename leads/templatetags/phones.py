@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter(name="phone")
 def phone_filter(digits: str) -> str:
-    """138 0013 8000 for a stored mobile; landlines as stored."""
+    """The one display form of a stored phone (a builtin: every template may use `|phone`)."""
     return display_phone(digits)

@@ -20,7 +20,6 @@ from leads.forms.customers import (
 )
 from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
 from leads.paging import CappedPaginator
-from leads.phones import display_phone
 from leads.selectors import customers_for_user, get_customer_for_user
 
 # Session key: submission key of a "new card" form -> the card it created (a resent form redirects).
@@ -42,9 +41,6 @@ def customer_list(request):
     )
     customer_filter = CustomerFilter(request.GET or None, queryset=customers, user=request.user)
     page = CappedPaginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for customer in page.object_list:
-        customer.phone_display = display_phone(customer.phone)
     context = {"filter": customer_filter, "page": page, "today": timezone.localdate()}
     template = "leads/_customer_table.html" if request.htmx else "leads/customer_list.html"
     return render(request, template, context)
@@ -76,8 +72,6 @@ def customer_detail(request, pk):
         labels = CHANGE_LABELS.get(change.field, {})
         change.old_label = labels.get(change.old_value, change.old_value)
         change.new_label = labels.get(change.new_value, change.new_value)
-    customer.phone_display = display_phone(customer.phone)
-    customer.phone2_display = display_phone(customer.phone2)
     visits = list(customer.visits.all())
     context = {
         "customer": customer,
