@@ -1,4 +1,4 @@
-"""Who may see which records (SPEC §1): the one place that decides it.
+"""Who may see which records (docs/domain.md, "Visibility"): the one place that decides it.
 
 A consultant sees what is assigned to them, a showroom manager their team's, a sales manager and
 the administrator the whole dealership; reception sees no customer cards. Every selector that lists
@@ -35,3 +35,13 @@ def consultants_visible_to(user: User) -> QuerySet[User]:
     if user.is_consultant:
         return consultants.filter(pk=user.pk)
     return consultants.none()
+
+
+def users_deactivatable_by(user: User) -> QuerySet[User]:
+    """The users `user` may deactivate: a sales manager or the administrator anyone but themselves,
+    a showroom manager their team's consultants, anyone else no one."""
+    if user.sees_whole_dealership:
+        return User.objects.exclude(pk=user.pk)
+    if user.is_showroom_manager:
+        return consultants_visible_to(user)
+    return User.objects.none()

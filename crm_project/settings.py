@@ -1,4 +1,4 @@
-"""Showroom CRM settings, read from environment variables only (SPEC §8).
+"""Showroom CRM settings, read from environment variables only (README.md, "Configuration").
 
 Without DATABASE_URL the project uses SQLite in the project folder; without
 CELERY_BROKER_URL, Celery uses kombu's filesystem transport under var/, so
@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "leads",
     "followups",
     "owners",
+    "staff",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

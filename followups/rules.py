@@ -1,4 +1,4 @@
-"""Follow-up date arithmetic (SPEC §2, §4): pure functions over plain values, no ORM.
+"""Follow-up date arithmetic (docs/domain.md, "Grades" and "Follow-ups"): pure functions over plain values, no ORM.
 
 A prospect is first followed up within the grade's first deadline counted from the first contact;
 after that at least `times` every `per_days` days, so the next contact is due `per_days // times`

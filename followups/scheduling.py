@@ -9,6 +9,7 @@ writes a customer row. The cadence arithmetic itself is `followups.rules`.
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from followups import rules
@@ -82,6 +83,13 @@ def prospect_task_reschedule(
     else:
         Task.objects.filter(pk=pending.pk).update(**fields)
     return due.on
+
+
+def open_task_prefetch() -> Prefetch:
+    """For a customer queryset: `customer.open_tasks`, the list of its one open follow-up task (or empty)."""
+    return Prefetch(
+        "tasks", queryset=Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING), to_attr="open_tasks"
+    )
 
 
 def tasks_cancel(tasks) -> int:

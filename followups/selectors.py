@@ -14,7 +14,7 @@ from followups.models import HListNote, RuleSet, Task
 from leads.models import Contact, Customer
 from leads.selectors import customers_for_user, returned_cards_for
 
-# Expected purchase window per grade (SPEC §2): past it without an order, the prospect is stuck.
+# Expected purchase window per grade (docs/domain.md, "Grades"): past it without an order, the prospect is stuck.
 PURCHASE_WINDOW_DAYS = {Customer.Grade.H: 7, Customer.Grade.A: 15, Customer.Grade.B: 30, Customer.Grade.C: 90}
 STUCK_CONTACTS = 3
 

@@ -145,7 +145,7 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Bumped by every save through leads.services; a stale form is refused (SPEC §7).
+    # Bumped by every save through leads.services; a stale form is refused (docs/domain.md, "Data quality").
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -235,6 +235,19 @@ class CustomerChange(models.Model):
     note = models.TextField(_("note"), blank=True)
     changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     changed_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    def _label(self, value: str) -> str:
+        """History rows store raw values (status and card codes); this is what a person reads."""
+        choices = {self.Field.STATUS: Customer.Status, self.Field.CARD: Customer.CardStatus}.get(self.field)
+        return dict(choices.choices).get(value, value) if choices else value
+
+    @property
+    def old_label(self) -> str:
+        return self._label(self.old_value)
+
+    @property
+    def new_label(self) -> str:
+        return self._label(self.new_value)
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -17,8 +17,9 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def digits_of(text: str) -> str:
-    """The ASCII digits of `text`: full-width and other Unicode digit forms count as digits (NFKC)."""
-    return re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", text or ""))
+    """The digits of `text` as ASCII: full-width, Arabic-Indic, Devanagari… digits count as the digit they are."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(str(unicodedata.decimal(char)) for char in text if unicodedata.decimal(char, None) is not None)
 
 
 def _national(digits: str) -> str:

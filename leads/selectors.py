@@ -1,11 +1,12 @@
 """Reads of customers, already scoped to what the user may see (accounts.visibility)."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from accounts.visibility import scope_to_user
-from leads.models import Customer, Defeat
+from followups import scheduling
+from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
 
 
 def customers_for_user(user: User) -> QuerySet[Customer]:
@@ -13,12 +14,28 @@ def customers_for_user(user: User) -> QuerySet[Customer]:
 
 
 def get_customer_for_user(user: User, pk: int, *, queryset: QuerySet[Customer] | None = None) -> Customer:
-    """The customer, or 404 if it does not exist or the user may not see it (never 403: SPEC §1)."""
+    """The customer, or 404 if it does not exist or the user may not see it (never 403: docs/domain.md, "Visibility")."""
     base = queryset if queryset is not None else Customer.objects.all()
     try:
         return scope_to_user(base, user).get(pk=pk)
     except Customer.DoesNotExist:
         raise Http404
+
+
+def customer_card(user: User, pk: int) -> Customer:
+    """The customer card page's customer with everything it shows preloaded; 404 if not visible."""
+    queryset = Customer.objects.select_related(
+        "consultant", "car_model", "colour", "channel", "card_signed_by", "created_by", "updated_by"
+    ).prefetch_related(
+        Prefetch("changes", queryset=CustomerChange.objects.select_related("changed_by")),
+        Prefetch("contacts", queryset=Contact.objects.select_related("consultant")),
+        Prefetch("visits", queryset=Visit.objects.select_related("consultant", "car_model", "colour").order_by("-visit_date", "-arrived_at")),
+        Prefetch("phone_calls", queryset=PhoneCall.objects.select_related("consultant", "car_model").order_by("-call_date", "-called_at")),
+        Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant")),
+        Prefetch("defeats", queryset=Defeat.objects.select_related("reason", "filed_by", "decided_by")),
+        scheduling.open_task_prefetch(),
+    )
+    return get_customer_for_user(user, pk, queryset=queryset)
 
 
 def returned_cards_for(user: User) -> QuerySet[Customer]:

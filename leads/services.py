@@ -135,6 +135,18 @@ def customer_update(*, customer: Customer, fields: dict[str, Any], version: int,
 
 
 @transaction.atomic
+def customer_blanks_fill(*, customer: Customer, fields: dict[str, Any], by: User) -> Customer:
+    """Fill details the card does not have yet (an import matching an existing customer)."""
+    customer = customer_lock(customer)
+    empty = {name: value for name, value in fields.items() if not getattr(customer, name)}
+    for name, value in empty.items():
+        setattr(customer, name, value)
+    if empty:
+        customer_save(customer, by, list(empty))
+    return customer
+
+
+@transaction.atomic
 def customer_regrade(*, customer: Customer, grade: str, by: User, note: str = "") -> Customer:
     """Change the grade and recompute the next follow-up from the new grade's rule."""
     customer = customer_lock(customer)

@@ -1,4 +1,4 @@
-"""Care-plan date arithmetic (SPEC §4): pure functions over plain values, no ORM.
+"""Care-plan date arithmetic (docs/domain.md, "Follow-ups"): pure functions over plain values, no ORM.
 
 Months are calendar months (dateutil): delivered on 31 January 2024, one month later is
 29 February 2024; a birthday on 29 February falls on 28 February in a year without one.

@@ -1,4 +1,4 @@
-"""Import of existing owners and prospects from .xlsx or .csv (SPEC §7).
+"""Import of existing owners and prospects from .xlsx or .csv (docs/domain.md, "Data quality").
 
 Each row is checked, then written in its own savepoint: a bad row never stops the good ones nor
 half-writes a customer. A phone that already exists is matched (blank details filled in, the
@@ -21,9 +21,9 @@ from accounts.visibility import consultants_visible_to
 from leads.models import CarModel, Colour, Customer
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
-from leads.services import customer_create
+from leads.services import customer_blanks_fill, customer_create
 from owners.models import Vehicle
-from owners.services import owner_create
+from owners.services import owner_create, vehicle_add
 from owners.vin import normalise_vin, with_check_digit
 
 MAX_ROWS = 2000
@@ -263,9 +263,9 @@ def _apply(plan: Plan, *, by: User) -> None:
         if name in ("gender", "birthday", "region") and value and not getattr(existing, name)
     }
     if blanks:
-        Customer.objects.filter(pk=existing.pk).update(**blanks)
+        customer_blanks_fill(customer=existing, fields=blanks, by=by)
     if plan.vehicle_fields and not Vehicle.objects.filter(vin=plan.vehicle_fields["vin"]).exists():
-        Vehicle.objects.create(customer=existing, source=plan.kind, created_by=by, **plan.vehicle_fields)
+        vehicle_add(customer=existing, source=plan.kind, fields=plan.vehicle_fields, by=by)
 
 
 def rows_import(rows: list[dict[str, str]], *, by: User) -> list[RowResult]:

@@ -17,6 +17,11 @@ class Vehicle(SubmissionKeyed):
         OTHER_BRAND = "other_brand", _("Other brand")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("owner"))
+    # The order this car was sold on, when it was delivered here (`delivery_record`): what the reports
+    # count as a delivery. None for an owner's car added by hand or imported.
+    order = models.ForeignKey(
+        "leads.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("order")
+    )
     source = models.CharField(_("kind"), max_length=20, choices=Source.choices, default=Source.SELF_SOLD)
     vin = models.CharField(_("VIN"), max_length=17, unique=True)
     plate = models.CharField(_("plate"), max_length=20, blank=True)
@@ -113,7 +118,7 @@ class Referral(models.Model):
 
 
 class CareMilestone(models.Model):
-    """One step of the owners' care plan, counted from the delivery date (SPEC §4). Edited by managers."""
+    """One step of the owners' care plan, counted from the delivery date (docs/domain.md, "Follow-ups"). Edited by managers."""
 
     KINDS = [(kind, label) for kind, label in Task.Kind.choices if kind in ("care", "insurance")]
 

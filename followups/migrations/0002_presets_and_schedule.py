@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# grade: (first follow-up within days, at least times, every days) — SPEC §2
+# grade: (first follow-up within days, at least times, every days) — docs/domain.md, "Grades"
 PRESETS = {
     "SVW": (
         "上海大众核心销售流程",

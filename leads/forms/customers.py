@@ -18,7 +18,7 @@ from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
 
-# Shown as help next to every grade field (SPEC §2 "Grading criteria").
+# Shown as help next to every grade field (docs/domain.md, "Grades").
 GRADE_CRITERIA = [
     (Customer.Grade.H, _("Model and colour chosen, payment and delivery date given, loan in progress, trade-in in progress.")),
     (Customer.Grade.A, _("Model chosen, comparing offers, test drive done.")),

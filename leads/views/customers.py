@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,24 +11,19 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.permissions import allowed
 from common.redirects import safe_next
-from followups.models import Task
 from leads import services
 from leads.filters import CustomerFilter
 from leads.forms.customers import (
     DUPLICATE_NEUTRAL, GRADE_CRITERIA, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
 )
-from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
+from leads.models import Customer, CustomerChange
 from leads.paging import CappedPaginator
-from leads.selectors import customers_for_user, get_customer_for_user
+from leads.selectors import customer_card, customers_for_user, get_customer_for_user
 
 # Session key: submission key of a "new card" form -> the card it created (a resent form redirects).
 CREATED_CARDS_SESSION_KEY = "leads_created_cards"
 CREATED_CARDS_KEPT = 20
-# History rows store raw values; the card shows their labels.
-CHANGE_LABELS = {
-    CustomerChange.Field.STATUS: dict(Customer.Status.choices),
-    CustomerChange.Field.CARD: dict(Customer.CardStatus.choices),
-}
+
 
 
 @allowed(permissions.may_work_customers)
@@ -46,32 +40,10 @@ def customer_list(request):
     return render(request, template, context)
 
 
-def _card_queryset():
-    return Customer.objects.select_related(
-        "consultant", "car_model", "colour", "channel", "card_signed_by", "created_by", "updated_by"
-    ).prefetch_related(
-        Prefetch("changes", queryset=CustomerChange.objects.select_related("changed_by")),
-        Prefetch("contacts", queryset=Contact.objects.select_related("consultant")),
-        Prefetch("visits", queryset=Visit.objects.select_related("consultant", "car_model", "colour").order_by("-visit_date", "-arrived_at")),
-        Prefetch("phone_calls", queryset=PhoneCall.objects.select_related("consultant", "car_model").order_by("-call_date", "-called_at")),
-        Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant")),
-        Prefetch("defeats", queryset=Defeat.objects.select_related("reason", "filed_by", "decided_by")),
-        Prefetch(
-            "tasks",
-            queryset=Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING),
-            to_attr="open_tasks",
-        ),
-    )
-
-
 @allowed(permissions.may_work_customers)
 def customer_detail(request, pk):
-    customer = get_customer_for_user(request.user, pk, queryset=_card_queryset())
+    customer = customer_card(request.user, pk)
     changes = list(customer.changes.all())
-    for change in changes:
-        labels = CHANGE_LABELS.get(change.field, {})
-        change.old_label = labels.get(change.old_value, change.old_value)
-        change.new_label = labels.get(change.new_value, change.new_value)
     visits = list(customer.visits.all())
     context = {
         "customer": customer,

@@ -1,4 +1,4 @@
-"""Defeat requests (战败): the consultant files one, the showroom manager approves or rejects it (SPEC §5)."""
+"""Defeat requests (战败): the consultant files one, the showroom manager approves or rejects it (docs/domain.md, "Order, delivery, defeat, handover")."""
 
 from django.conf import settings
 from django.contrib import messages

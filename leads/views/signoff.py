@@ -1,4 +1,4 @@
-"""The showroom manager's sign-off queue (签字确认) and the consultant's returned cards (SPEC §2)."""
+"""The showroom manager's sign-off queue (签字确认) and the consultant's returned cards (docs/domain.md, "Grades")."""
 
 from datetime import datetime, time
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# months, days, kind, purpose — SPEC §4 (from the manuals 000_ and 002_)
+# months, days, kind, purpose — docs/domain.md, "Follow-ups" (from the Lotus and owner-base manuals)
 MILESTONES = [
     (0, 2, "care", "交车2天内：电话祝贺、感谢购车"),
     (0, 7, "care", "交车7天：首保提醒，请求转介绍"),

@@ -1,4 +1,4 @@
-"""The daily job's guarantees (SPEC §4): repeatable, late-safe, concurrency-safe, escalates once."""
+"""The daily job's guarantees (docs/domain.md, "Follow-ups"): repeatable, late-safe, concurrency-safe, escalates once."""
 
 import threading
 from datetime import date, timedelta
@@ -176,3 +176,14 @@ def test_concurrent_runs_create_no_duplicate_task(reference_data, team, showroom
     assert escalations.count() == 60
     assert set(escalations.values_list("assignee", flat=True)) == {showroom_manager.pk}
     assert RunLog.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_escalation_says_since_when_in_the_users_language(consultant, showroom_manager):
+    customer = prospect_create(consultant=consultant, grade="H")
+    Task.objects.filter(customer=customer).update(due_on=DAY - timedelta(days=2))
+
+    followups_run_daily(day=DAY)  # the daily job runs in the installation's language (zh-hans)
+
+    escalation = Task.objects.get(kind=Task.Kind.ESCALATION)
+    assert escalation.reason == f"自 {(DAY - timedelta(days=2)).isoformat()} 起逾期"

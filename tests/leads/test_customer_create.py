@@ -146,3 +146,13 @@ def test_phone_taken_by_someone_else_after_validation_gives_the_form_error(login
     response = client.post(URL, data)
     assert response.status_code == 200
     assert "ask your manager" in response.context["form"].errors["phone"][0]
+
+
+@pytest.mark.parametrize("typed", ["１３９１２３４５６７８", "١٣٩١٢٣٤٥٦٧٨", "१३९१२३४५६७८"])
+def test_a_phone_in_other_digit_forms_is_the_same_phone(login, consultant, typed):
+    existing = CustomerFactory(phone="13912345678", consultant=consultant, name="Existing")
+    client = login(consultant)
+    response = client.post(URL, card_data(client, phone=typed))
+    assert response.status_code == 200
+    assert f'href="{reverse("leads:customer_detail", args=[existing.pk])}"' in response.content.decode()
+    assert Customer.objects.count() == 1

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.demo import build_staff
+from demo import prospects
+from demo.staff import build_staff
 from followups.models import Task
-from leads import demo
 from leads.models import CarModel, Channel, Colour, Contact, Customer, Defeat, Order
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_demo_builds_a_realistic_dealership():
     staff = build_staff()
     today = timezone.localdate()
     # when
-    demo.build(rng=random.Random(2026), today=today, staff=staff)
+    prospects.build(rng=random.Random(2026), today=today, staff=staff)
     # then
     customers = Customer.objects.all()
     assert 8 * 23 <= customers.count() <= 8 * 27
@@ -41,6 +41,6 @@ def test_demo_builds_a_realistic_dealership():
 
 def test_demo_card_fields_are_deterministic():
     codes = {"channels": list(Channel.objects.all()), "models": list(CarModel.objects.all()), "colours": list(Colour.objects.all())}
-    first = demo._card_fields(random.Random(7), grade="A", phone="13900000000", codes=codes)
-    second = demo._card_fields(random.Random(7), grade="A", phone="13900000000", codes=codes)
+    first = prospects._card_fields(random.Random(7), grade="A", phone="13900000000", codes=codes)
+    second = prospects._card_fields(random.Random(7), grade="A", phone="13900000000", codes=codes)
     assert first == second and first["name"]

@@ -161,3 +161,10 @@ def test_list_runs_constant_queries_for_consultant(login, consultant, count, dja
     client = login(consultant)
     with django_assert_max_num_queries(10):
         client.get(URL)
+
+
+@pytest.mark.parametrize("typed", ["１３９１２３４５６７８", "＋８６ １３９ １２３４ ５６７８", "0086 139 1234 5678"])
+def test_search_reads_full_width_digits_and_the_country_prefix_like_a_typed_number(login, consultant, typed):
+    CustomerFactory(name="Found", phone="13912345678", consultant=consultant)
+    CustomerFactory(name="Not found", phone="13800000000", consultant=consultant)
+    assert names_on(login(consultant).get(URL, {"q": typed})) == {"Found"}

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.db.models import Count
 
-from accounts.demo import build_staff
-from leads import demo_registers
+from demo import registers
+from demo.staff import build_staff
 from leads.models import Customer, DutySlot, PhoneCall, Visit
 from tests.factories import prospect_create
 
@@ -33,7 +33,7 @@ def test_demo_builds_two_weeks_of_registers_with_repeat_visits_and_test_drives()
     for n in range(1, 9):  # a few customers of the customers demo, to come back
         prospect_create(consultant=staff[f"consultant{n}"], phone=f"1380000000{n}")
     # when
-    demo_registers.build(rng=random.Random(7), today=TODAY, staff=staff)
+    registers.build(rng=random.Random(7), today=TODAY, staff=staff)
     # then
     days = Visit.objects.values("visit_date").annotate(n=Count("id"))
     assert len(days) == 14 and min(row["visit_date"] for row in days) == date(2026, 2, 25)
@@ -49,11 +49,11 @@ def test_demo_builds_two_weeks_of_registers_with_repeat_visits_and_test_drives()
 
 def test_demo_is_deterministic_for_a_seed():
     staff = build_staff()
-    demo_registers.build(rng=random.Random(3), today=TODAY, staff=staff)
+    registers.build(rng=random.Random(3), today=TODAY, staff=staff)
     first = _snapshot()
     PhoneCall.objects.all().delete()
     Visit.objects.all().delete()
     DutySlot.objects.all().delete()
     Customer.objects.all().delete()
-    demo_registers.build(rng=random.Random(3), today=TODAY, staff=staff)
+    registers.build(rng=random.Random(3), today=TODAY, staff=staff)
     assert _snapshot() == first

@@ -1,4 +1,4 @@
-"""Who may open which customer page: every role against alice's customer (SPEC §1: 404, never 403)."""
+"""Who may open which customer page: every role against alice's customer (404, never 403: docs/domain.md, "Visibility")."""
 
 import pytest
 from django.urls import reverse

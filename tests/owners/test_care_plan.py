@@ -1,4 +1,4 @@
-"""Delivery keeps the card's history and starts the care plan (SPEC §4) with exact dates."""
+"""Delivery keeps the card's history and starts the care plan (docs/domain.md, "Follow-ups") with exact dates."""
 
 from datetime import date
 

@@ -83,3 +83,11 @@ def test_defeated_list_runs_constant_queries(login, consultant, showroom_manager
     with django_assert_max_num_queries(13):
         response = client.get(reverse("owners:defeated_list"), {"reason": reason.pk})
     assert len(response.context["page"].object_list) == min(rows, 25)
+
+
+def test_reactivate_never_redirects_to_another_site(login, consultant, showroom_manager):
+    customer = defeated(consultant, showroom_manager)
+    response = login(consultant).post(
+        reverse("owners:defeated_reactivate", args=[customer.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response.url == reverse("owners:defeated_list")
