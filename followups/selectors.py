@@ -1,5 +1,6 @@
 """Reads of follow-up tasks and of the morning lists, scoped to what the user may see."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -135,6 +136,27 @@ class MorningMeeting:
     unsigned: list[Customer] = field(default_factory=list)
 
 
+FIGURES = ("due_today", "overdue", "h_grade", "unsigned", "stuck")
+
+
+def _figures_per_consultant(tasks: QuerySet[Task], customers: QuerySet[Customer], *, today: date) -> dict[int, dict]:
+    """{consultant id: {figure: count}}: three GROUP BY queries (tasks, customers, stuck customers)."""
+    figures: dict[int, dict] = defaultdict(dict)
+    for row in tasks.order_by().values("assignee_id").annotate(
+        due_today=Count("pk", filter=Q(due_on=today)), overdue=Count("pk", filter=Q(due_on__lt=today))
+    ):
+        figures[row.pop("assignee_id")].update(row)
+    for row in customers.order_by().values("consultant_id").annotate(
+        h_grade=Count("pk", filter=Q(grade=Customer.Grade.H, status=Customer.Status.ACTIVE)),
+        unsigned=Count("pk", filter=Q(card_status=Customer.CardStatus.PENDING)),
+    ):
+        figures[row.pop("consultant_id")].update(row)
+    stuck = filter_stuck(customers, today=today).order_by().values("consultant_id").annotate(n=Count("pk"))
+    for consultant_id, count in stuck.values_list("consultant_id", "n"):
+        figures[consultant_id]["stuck"] = count
+    return figures
+
+
 def morning_meeting(user: User, *, today: date) -> MorningMeeting:
     """Per visible active consultant: today's due, overdue, H prospects, unsigned cards, stuck; and the lists.
 
@@ -145,41 +167,12 @@ def morning_meeting(user: User, *, today: date) -> MorningMeeting:
     tasks = scope_to_user(Task.objects.all(), user, consultant_field="assignee").filter(
         assignee_id__in=ids, status__in=Task.PENDING
     )
-    task_counts = {
-        row["assignee_id"]: row
-        for row in tasks.order_by().values("assignee_id").annotate(
-            due_today=Count("pk", filter=Q(due_on=today)),
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
-        )
-    }
     customers = customers_for_user(user).filter(consultant_id__in=ids)
-    customer_counts = {
-        row["consultant_id"]: row
-        for row in customers.order_by().values("consultant_id").annotate(
-            h_grade=Count("pk", filter=Q(grade=Customer.Grade.H, status=Customer.Status.ACTIVE)),
-            unsigned=Count("pk", filter=Q(card_status=Customer.CardStatus.PENDING)),
-        )
-    }
-    stuck_counts = dict(
-        filter_stuck(customers, today=today).order_by().values("consultant_id").annotate(n=Count("pk")).values_list("consultant_id", "n")
-    )
-    rows = []
-    for consultant in consultants:
-        t, c = task_counts.get(consultant.pk, {}), customer_counts.get(consultant.pk, {})
-        rows.append(
-            ConsultantRow(
-                consultant=consultant,
-                due_today=t.get("due_today", 0),
-                overdue=t.get("overdue", 0),
-                h_grade=c.get("h_grade", 0),
-                unsigned=c.get("unsigned", 0),
-                stuck=stuck_counts.get(consultant.pk, 0),
-            )
-        )
-    totals = ConsultantRow(
-        consultant=None,
-        **{name: sum(getattr(r, name) for r in rows) for name in ("due_today", "overdue", "h_grade", "unsigned", "stuck")},
-    )
+    figures = _figures_per_consultant(tasks, customers, today=today)
+    rows = [
+        ConsultantRow(consultant=c, **{name: figures[c.pk].get(name, 0) for name in FIGURES}) for c in consultants
+    ]
+    totals = ConsultantRow(consultant=None, **{name: sum(getattr(r, name) for r in rows) for name in FIGURES})
     task_list = tasks.select_related("customer", "assignee").order_by("due_on", "id")
     customer_list = customers.select_related("consultant", "car_model")
     return MorningMeeting(

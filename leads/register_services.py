@@ -98,6 +98,31 @@ def visit_complete(
     `arrived_at`, `party_size` and `consultant` are the manager's corrections of reception's part.
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    _correct_reception_part(visit, arrived_at=arrived_at, party_size=party_size, consultant=consultant)
+    if left_at <= visit.arrived_at:
+        raise ValidationError({"left_at": _("The leave time must be after the arrival time.")})
+    phone = normalise_phone(phone)
+    if visit.customer_id is None:
+        visit.customer, visit.is_first_visit = _customer_for(
+            phone=phone,
+            fields={"name": name, "grade": grade, "channel": channel, "car_model": car_model, "colour": colour},
+            consultant=visit.consultant,
+            by=by,
+            intake=Customer.Intake.WALK_IN,
+            on=visit.visit_date,
+        )
+    completed = {
+        "left_at": left_at, "name": name, "phone": phone, "grade": grade, "channel": channel, "car_model": car_model,
+        "colour": colour, "discussion": discussion, "test_drive": test_drive,
+        "completed_at": visit.completed_at or timezone.now(),
+    }
+    for field_name, value in completed.items():
+        setattr(visit, field_name, value)
+    visit.save()
+    return visit
+
+
+def _correct_reception_part(visit: Visit, *, arrived_at: time | None, party_size: int | None, consultant: User | None) -> None:
     if arrived_at is not None:
         visit.arrived_at = arrived_at
     if party_size is not None:
@@ -107,33 +132,6 @@ def visit_complete(
     if consultant is not None:
         _check_consultant(consultant)
         visit.consultant = consultant
-    if left_at <= visit.arrived_at:
-        raise ValidationError({"left_at": _("The leave time must be after the arrival time.")})
-    phone = normalise_phone(phone)
-
-    if visit.customer_id is None:
-        customer, created = _customer_for(
-            phone=phone,
-            fields={"name": name, "grade": grade, "channel": channel, "car_model": car_model, "colour": colour},
-            consultant=visit.consultant,
-            by=by,
-            intake=Customer.Intake.WALK_IN,
-            on=visit.visit_date,
-        )
-        visit.customer = customer
-        visit.is_first_visit = created
-    visit.left_at = left_at
-    visit.name = name
-    visit.phone = phone
-    visit.grade = grade
-    visit.channel = channel
-    visit.car_model = car_model
-    visit.colour = colour
-    visit.discussion = discussion
-    visit.test_drive = test_drive
-    visit.completed_at = visit.completed_at or timezone.now()
-    visit.save()
-    return visit
 
 
 def phone_call_log(
@@ -164,19 +162,9 @@ def phone_call_log(
             on=call_date,
         )
         return PhoneCall.objects.create(
-            call_date=call_date,
-            called_at=called_at,
-            is_new_caller=is_new,
-            consultant=consultant,
-            customer=customer,
-            name=name,
-            phone=phone,
-            car_model=car_model,
-            content=content,
-            grade=grade,
-            channel=channel,
-            created_by=by,
-            submission_key=submission_key,
+            call_date=call_date, called_at=called_at, is_new_caller=is_new, consultant=consultant, customer=customer,
+            name=name, phone=phone, car_model=car_model, content=content, grade=grade, channel=channel,
+            created_by=by, submission_key=submission_key,
         )
 
     call, _created = create_once(PhoneCall, submission_key, create)

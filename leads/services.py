@@ -185,16 +185,9 @@ def contact_log(
     def create() -> Contact:
         locked = customer_lock(customer)
         contact = Contact.objects.create(
-            customer=locked,
-            contacted_at=contacted_at,
-            method=method,
-            content=content,
-            result=result,
-            grade_after=grade_after,
-            next_followup_on=next_followup_on,
-            next_followup_reason=next_followup_reason,
-            consultant=by,
-            submission_key=submission_key,
+            customer=locked, contacted_at=contacted_at, method=method, content=content, result=result,
+            grade_after=grade_after, next_followup_on=next_followup_on, next_followup_reason=next_followup_reason,
+            consultant=by, submission_key=submission_key,
         )
         contact_day = timezone.localdate(contacted_at)
         _set_grade(locked, grade_after, by, contact_day)

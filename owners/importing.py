@@ -151,14 +151,8 @@ class Plan:
     existing: Customer | None = None
 
 
-def _plan(row: dict[str, str], *, by: User, codes: dict) -> Plan:
-    result = RowResult(number=int(row.get("_line", 0)), name=row.get("name", ""), phone=row.get("phone", ""))
-    plan = Plan(result=result)
-    errors = result.errors
-    kind = KIND_ALIASES.get(row.get("kind", "").strip().lower()) or KIND_ALIASES.get(row.get("kind", "").strip())
-    if kind is None:
-        errors.append(_("kind: “%(value)s” is not one of prospect, self_sold, same_brand, other_brand.") % {"value": row.get("kind", "")})
-    plan.kind = kind or ""
+def _person(row: dict[str, str], errors: list) -> dict:
+    """Name, phone, gender, birthday and region of the row (errors appended)."""
     name = row.get("name", "").strip()
     if not name:
         errors.append(_("name is missing."))
@@ -174,63 +168,89 @@ def _plan(row: dict[str, str], *, by: User, codes: dict) -> Plan:
     if gender and gender not in ("M", "F"):
         errors.append(_("gender must be M or F."))
     birthday = _date(row.get("birthday", ""), _("birthday"), errors)
+    return {"name": name, "phone": phone, "gender": gender, "birthday": birthday, "region": row.get("region", "").strip()[:50]}
+
+
+def _consultant(row: dict[str, str], *, by: User, codes: dict, errors: list) -> User | None:
     username = row.get("consultant", "").strip()
     if username:
-        plan.consultant = codes["consultants"].get(username)
-        if plan.consultant is None:
+        consultant = codes["consultants"].get(username)
+        if consultant is None:
             errors.append(_("consultant: no active consultant “%(value)s” that you manage.") % {"value": username})
-    elif permissions.may_hold_customers(by):
-        plan.consultant = by
-    else:
-        errors.append(_("consultant is missing."))
+        return consultant
+    if permissions.may_hold_customers(by):
+        return by
+    errors.append(_("consultant is missing."))
+    return None
+
+
+def _code(row: dict[str, str], column: str, values: dict, message: str, errors: list):
+    """The code-list row named in `column` (None when blank; an error when unknown)."""
+    if not row.get(column):
+        return None
+    found = values.get(row[column].strip())
+    if found is None:
+        errors.append(message % {"value": row[column]})
+    return found
+
+
+def _vehicle(row: dict[str, str], *, kind: str, car_model, colour, phone: str, errors: list) -> dict:
+    vin = ""
+    try:
+        vin = normalise_vin(row.get("vin", ""))
+    except ValidationError as error:
+        errors.append(_("vin: %(error)s") % {"error": " ".join(error.messages)})
+    delivered_on = _date(row.get("delivered_on", ""), _("delivery date"), errors)
+    if delivered_on is None and not row.get("delivered_on"):
+        errors.append(_("delivery date is missing."))
+    if kind == Vehicle.Source.OTHER_BRAND:
+        if not row.get("brand") or not row.get("model"):
+            errors.append(_("brand and model are required for another brand's car."))
+    elif car_model is None:
+        errors.append(_("car_model is required for a car of our brand."))
+    if vin and Vehicle.objects.filter(vin=vin).exclude(customer__phone=phone).exists():
+        errors.append(_("vin: this VIN belongs to another customer's car."))
+    return {
+        "vin": vin, "plate": row.get("plate", "").strip()[:20], "car_model": car_model, "colour": colour,
+        "brand": row.get("brand", "").strip()[:50], "model_name": row.get("model", "").strip()[:50],
+        "delivered_on": delivered_on, "registered_on": _date(row.get("registered_on", ""), _("registration date"), errors),
+    }
+
+
+def _action(plan: Plan) -> str:
+    """What confirming the row will do, as the preview and the report say it."""
+    if plan.existing is None:
+        return _("new prospect") if plan.kind == "prospect" else _("new owner")
+    if plan.vehicle_fields and not Vehicle.objects.filter(vin=plan.vehicle_fields["vin"]).exists():
+        return _("existing customer matched: vehicle attached")
+    return _("existing customer matched: details filled in")
+
+
+def _plan(row: dict[str, str], *, by: User, codes: dict) -> Plan:
+    result = RowResult(number=int(row.get("_line", 0)), name=row.get("name", ""), phone=row.get("phone", ""))
+    plan, errors = Plan(result=result), result.errors
+    kind = KIND_ALIASES.get(row.get("kind", "").strip().lower()) or KIND_ALIASES.get(row.get("kind", "").strip())
+    if kind is None:
+        errors.append(_("kind: “%(value)s” is not one of prospect, self_sold, same_brand, other_brand.") % {"value": row.get("kind", "")})
+    plan.kind = kind or ""
+    plan.customer_fields = _person(row, errors)
+    phone = plan.customer_fields["phone"]
+    plan.consultant = _consultant(row, by=by, codes=codes, errors=errors)
     grade = row.get("grade", "").strip().upper() or Customer.Grade.N
     if kind == "prospect" and grade not in Customer.Grade.values:
         errors.append(_("grade must be one of O, H, A, B, C, N."))
-    car_model = colour = None
-    if row.get("car_model"):
-        car_model = codes["models"].get(row["car_model"].strip())
-        if car_model is None:
-            errors.append(_("car_model: “%(value)s” is not in the model list.") % {"value": row["car_model"]})
-    if row.get("colour"):
-        colour = codes["colours"].get(row["colour"].strip())
-        if colour is None:
-            errors.append(_("colour: “%(value)s” is not in the colour list.") % {"value": row["colour"]})
-    plan.customer_fields = {"name": name, "phone": phone, "gender": gender, "birthday": birthday,
-                            "region": row.get("region", "").strip()[:50]}
+    car_model = _code(row, "car_model", codes["models"], _("car_model: “%(value)s” is not in the model list."), errors)
+    colour = _code(row, "colour", codes["colours"], _("colour: “%(value)s” is not in the colour list."), errors)
     if kind == "prospect":
         plan.customer_fields.update(grade=grade, car_model=car_model, colour=colour)
     elif kind:
-        vin = ""
-        try:
-            vin = normalise_vin(row.get("vin", ""))
-        except ValidationError as error:
-            errors.append(_("vin: %(error)s") % {"error": " ".join(error.messages)})
-        delivered_on = _date(row.get("delivered_on", ""), _("delivery date"), errors)
-        if delivered_on is None and not row.get("delivered_on"):
-            errors.append(_("delivery date is missing."))
-        if kind == Vehicle.Source.OTHER_BRAND:
-            if not row.get("brand") or not row.get("model"):
-                errors.append(_("brand and model are required for another brand's car."))
-        elif car_model is None:
-            errors.append(_("car_model is required for a car of our brand."))
-        if vin and Vehicle.objects.filter(vin=vin).exclude(customer__phone=phone).exists():
-            errors.append(_("vin: this VIN belongs to another customer's car."))
-        plan.vehicle_fields = {
-            "vin": vin, "plate": row.get("plate", "").strip()[:20], "car_model": car_model, "colour": colour,
-            "brand": row.get("brand", "").strip()[:50], "model_name": row.get("model", "").strip()[:50],
-            "delivered_on": delivered_on, "registered_on": _date(row.get("registered_on", ""), _("registration date"), errors),
-        }
+        plan.vehicle_fields = _vehicle(row, kind=kind, car_model=car_model, colour=colour, phone=phone, errors=errors)
     if phone:
         plan.existing = Customer.objects.filter(phone=phone).first()
         if plan.existing is not None and not customers_for_user(by).filter(pk=plan.existing.pk).exists():
             errors.append(_("phone: this number belongs to a customer you cannot see; ask a manager."))
     if not errors:
-        if plan.existing is None:
-            result.action = _("new prospect") if kind == "prospect" else _("new owner")
-        else:
-            result.action = _("existing customer matched: details filled in")
-            if plan.vehicle_fields and not Vehicle.objects.filter(vin=plan.vehicle_fields["vin"]).exists():
-                result.action = _("existing customer matched: vehicle attached")
+        result.action = _action(plan)
     return plan
 
 
