@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install messages bench
+.PHONY: run test test-fast install messages bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: install
 test: install
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the browser journeys, the real Celery worker/beat and the bench smoke test.
+test-fast: install
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
+	$(BIN)/python -m pytest -m "not browser and not celery and not bench"
 
 # Benchmark (not part of `make test`): PostgreSQL from DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/showroom_bench), data built once at --scale 1 and reused,

@@ -1,4 +1,5 @@
-"""The benchmark data set: `seed_demo --scale N` builds it in bulk (PostgreSQL COPY; plain inserts elsewhere).
+"""The benchmark data set: `python -m bench.scale --scale N [--seed S]` builds it in bulk (PostgreSQL COPY;
+plain inserts elsewhere). `manage.py seed_demo --scale N` runs the same command.
 
 `--scale 1` is one large dealership: 60 staff, 200,000 prospects of every grade and status over two
 years, 50,000 owners with vehicles, 150,000 visits (a busy register today), 2,000,000 contacts,
@@ -11,26 +12,33 @@ Rows go in with explicit ids, in chunks that each commit on their own (no transa
 foreign-key checks); the bench sales manager is created last and marks a complete build.
 """
 
+import argparse
 import io
+import os
 import random
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
+import django
 from dateutil.relativedelta import relativedelta
+
+if __name__ == "__main__":  # run as a script: the imports below need the app registry
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
+    django.setup()
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max, NOT_PROVIDED
+from django.db.models import Max
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team, User
 from accounts.roles import sync_role_groups
+from demo.staff import DEMO_PASSWORD
 from followups.models import GradeRule, RuleSet, Task
 from leads.models import CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, Order, PhoneCall, Visit
 from owners import care
@@ -663,3 +671,20 @@ def build(*, scale: float, seed: int = 2026, today: date | None = None, log=prin
     log(f"Benchmark data (scale {scale:g}) built in {time.monotonic() - started:.1f} s: "
         + ", ".join(f"{table} {n:,}" for table, n in builder.loader.counts.items()))
     return builder.loader.counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.scale --scale N [--seed S]`: build the data once, then print the logins."""
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description="Build the benchmark data set.")
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = one large dealership (see this module)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same data")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    build(scale=args.scale, seed=args.seed)
+    print(f"bench.scale --scale {args.scale:g}: {time.monotonic() - started:.1f} s.")
+    print(f"Benchmark logins (password for all: {PASSWORD}): {CONSULTANT_USERNAME}, {SHOWROOM_USERNAME}, {MARKER_USERNAME}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -11,6 +11,7 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("followups/", include("followups.urls")),
     path("owners/", include("owners.urls")),
+    path("staff/", include("staff.urls")),
     path("reports/", include("reports.urls")),
     # The login page offers the language switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

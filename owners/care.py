@@ -17,15 +17,6 @@ def birthday_in(birthday: date, year: int) -> date:
     return birthday + relativedelta(years=year - birthday.year)
 
 
-def anniversary(delivered_on: date, years: int) -> date:
-    return delivered_on + relativedelta(years=years)
-
-
-def insurance_due(delivered_on: date, years: int) -> date:
-    """Insurance renewal starts a month before the purchase anniversary."""
-    return anniversary(delivered_on, years) - relativedelta(months=1)
-
-
 def yearly_in_window(first: date, *, start: date, end: date, offset: relativedelta = relativedelta()) -> list[date]:
     """Dates `first` + n years (n >= 1) + offset that fall in [start, end]."""
     found = []

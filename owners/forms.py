@@ -1,4 +1,3 @@
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,23 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts import permissions
 from accounts.visibility import consultants_visible_to
+from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Colour, Customer, DefeatReason
 from leads.phones import normalise_phone
 from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Vehicle
-from owners.services import handover_reasons
 from owners.vin import normalise_vin
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class SubmissionKeyForm(forms.Form):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
 
 
 class VehicleForm(forms.ModelForm):
@@ -51,9 +42,7 @@ class VehicleForm(forms.ModelForm):
         return cleaned
 
 
-class DeliveryForm(VehicleForm):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
+class DeliveryForm(SubmissionKeyMixin, VehicleForm):
     class Meta(VehicleForm.Meta):
         fields = ["vin", "plate", "car_model", "colour", "registered_on", "delivered_on", "mileage_km"]
 
@@ -61,11 +50,10 @@ class DeliveryForm(VehicleForm):
         super().__init__(*args, **kwargs)
         self.fields["car_model"].required = True
         if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
             self.initial.setdefault("delivered_on", timezone.localdate())
 
 
-class OwnerCreateForm(SubmissionKeyForm):
+class OwnerCreateForm(SubmissionKeyMixin):
     """An owner who bought elsewhere: the card's essentials and the car."""
 
     source = forms.ChoiceField(label=_("Kind of owner"), choices=Vehicle.Source.choices)
@@ -81,7 +69,7 @@ class OwnerCreateForm(SubmissionKeyForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
-        if user.is_consultant:
+        if permissions.may_hold_customers(user):
             self.fields["consultant"].initial = user.pk
 
     def clean_phone(self):
@@ -153,23 +141,6 @@ class VehicleAddForm(VehicleForm):
 
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class HandoverForm(forms.Form):
-    to = forms.ModelMultipleChoiceField(
-        label=_("Hand over to"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("Several consultants: the customers are spread evenly over them."),
-    )
-    reason = forms.ChoiceField(label=_("reason"), choices=())
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
-
-    def __init__(self, *args, user: User, exclude: User | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        targets = consultants_visible_to(user).filter(is_active=True)
-        if exclude is not None:
-            targets = targets.exclude(pk=exclude.pk)
-        self.fields["to"].queryset = targets
-        self.fields["reason"].choices = handover_reasons()
 
 
 class DefeatedFilterForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from followups.models import Task
 from leads.models import CarModel, Colour, Customer, SubmissionKeyed
@@ -20,7 +21,8 @@ class Vehicle(SubmissionKeyed):
     # The order this car was sold on, when it was delivered here (`delivery_record`): what the reports
     # count as a delivery. None for an owner's car added by hand or imported.
     order = models.ForeignKey(
-        "leads.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("order")
+        "leads.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries",
+        verbose_name=pgettext_lazy("sales order", "order"),
     )
     source = models.CharField(_("kind"), max_length=20, choices=Source.choices, default=Source.SELF_SOLD)
     vin = models.CharField(_("VIN"), max_length=17, unique=True)

@@ -8,9 +8,13 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
-from leads.models import Customer, Defeat
+from followups.models import Task
+from leads.filters import MIN_PHONE_DIGITS
+from leads.models import Customer, CustomerChange, Defeat
+from leads.phones import search_digits
 from leads.selectors import customers_for_user
-from owners.models import Vehicle
+from owners.models import Referral, Vehicle
+from owners.services import OWNER_TASK_KINDS
 
 VIP_REFERRALS = 3
 
@@ -24,24 +28,34 @@ def _count(queryset: QuerySet) -> Subquery:
 
 def with_vip(queryset: QuerySet[Customer], *, today: date) -> QuerySet[Customer]:
     """Annotate `recent_referrals` (last twelve months) and `is_vip` (three or more)."""
-    from owners.models import Referral
-
     recent = Referral.objects.filter(owner=OuterRef("pk"), referred_on__gt=today - relativedelta(months=12), referred_on__lte=today)
     return queryset.annotate(recent_referrals=_count(recent)).annotate(
         is_vip=ExpressionWrapper(Q(recent_referrals__gte=VIP_REFERRALS), output_field=BooleanField())
     )
 
 
+def _owners(user: User, *, today: date) -> QuerySet[Customer]:
+    """The owners (delivered customers) the user may see, with the VIP annotations."""
+    return with_vip(customers_for_user(user).filter(status=Customer.Status.DELIVERED), today=today)
+
+
+def _search_condition(text: str) -> Q:
+    """Name, plate or VIN contains the text, or the phone contains its digits (spaces, dashes, +86 ignored)."""
+    text = text.strip()
+    condition = Q(name__icontains=text) | Q(vehicles__plate__icontains=text) | Q(vehicles__vin__icontains=text)
+    digits = search_digits(text)
+    if len(digits) >= MIN_PHONE_DIGITS:
+        condition |= Q(phone__contains=digits)
+    return condition
+
+
 def owners_for_user(user: User, *, today: date, filters: dict | None = None) -> QuerySet[Customer]:
     filters = filters or {}
-    queryset = with_vip(
-        customers_for_user(user).filter(status=Customer.Status.DELIVERED), today=today
-    ).select_related("consultant").prefetch_related(
+    queryset = _owners(user, today=today).select_related("consultant").prefetch_related(
         Prefetch("vehicles", queryset=Vehicle.objects.select_related("car_model", "colour"), to_attr="vehicle_list")
     )
     if filters.get("q"):
-        q = filters["q"].strip()
-        queryset = queryset.filter(Q(name__icontains=q) | Q(phone__contains=q) | Q(vehicles__plate__icontains=q) | Q(vehicles__vin__icontains=q)).distinct()
+        queryset = queryset.filter(_search_condition(filters["q"])).distinct()
     if filters.get("source"):
         queryset = queryset.filter(vehicles__source=filters["source"]).distinct()
     if filters.get("consultant"):
@@ -51,14 +65,38 @@ def owners_for_user(user: User, *, today: date, filters: dict | None = None) -> 
     return queryset.order_by("-pk")
 
 
-def get_owner_for_user(user: User, pk: int, *, today: date) -> Customer:
-    """An owner the user may see, with VIP flag; 404 otherwise (also for a customer who is not an owner)."""
+def _owner(queryset: QuerySet[Customer], pk: int) -> Customer:
     try:
-        return with_vip(customers_for_user(user).filter(status=Customer.Status.DELIVERED), today=today).select_related(
-            "consultant", "car_model", "colour"
-        ).get(pk=pk)
+        return queryset.select_related("consultant", "car_model", "colour").get(pk=pk)
     except Customer.DoesNotExist:
         raise Http404
+
+
+def get_owner_for_user(user: User, pk: int, *, today: date) -> Customer:
+    """An owner the user may see, with VIP flag; 404 otherwise (also for a customer who is not an owner)."""
+    return _owner(_owners(user, today=today), pk)
+
+
+def _history(field: str, to_attr: str) -> Prefetch:
+    changes = CustomerChange.objects.filter(field=field).select_related("changed_by")
+    return Prefetch("changes", queryset=changes, to_attr=to_attr)
+
+
+def owner_card(user: User, pk: int, *, today: date) -> Customer:
+    """The owner card: `get_owner_for_user`'s owner with what the card shows preloaded, as lists:
+    `vehicle_list` (insurance and maintenance), `accessory_list`, `referral_list`, `consultant_history`,
+    `status_history` and `care_tasks` (the latest twenty)."""
+    vehicles = Vehicle.objects.select_related("car_model", "colour").prefetch_related("insurance", "maintenance")
+    care_tasks = Task.objects.filter(kind__in=OWNER_TASK_KINDS).order_by("-due_on")[:20]
+    queryset = _owners(user, today=today).prefetch_related(
+        Prefetch("vehicles", queryset=vehicles, to_attr="vehicle_list"),
+        Prefetch("accessories", to_attr="accessory_list"),
+        Prefetch("referrals_made", queryset=Referral.objects.select_related("prospect"), to_attr="referral_list"),
+        _history(CustomerChange.Field.CONSULTANT, "consultant_history"),
+        _history(CustomerChange.Field.STATUS, "status_history"),
+        Prefetch("tasks", queryset=care_tasks, to_attr="care_tasks"),
+    )
+    return _owner(queryset, pk)
 
 
 def _latest_defeat(field: str) -> Subquery:

@@ -1,13 +1,12 @@
-"""Owners, defeated customers and handovers: every change of state, one function each (atomic, with history)."""
+"""Owners and defeated customers: every change of state, one function each (atomic, with history)."""
 
 import uuid
 from datetime import date, timedelta
-from itertools import cycle
-from typing import Any, Iterable
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,20 +25,6 @@ from owners.vin import normalise_vin
 CATCH_UP_DAYS = 7
 
 
-def handover_reasons() -> list[tuple[str, str]]:
-    return [
-        ("poor_impression", _("Poor impression")),
-        ("neglect", _("Neglect")),
-        ("workload", _("Workload")),
-        ("resignation", _("Resignation")),
-        ("promotion", _("Promotion")),
-    ]
-
-
-class StillAssigned(Exception):
-    """A user who still has customers or open tasks cannot be deactivated."""
-
-
 def _vehicle_fields(fields: dict[str, Any]) -> dict[str, Any]:
     fields = dict(fields)
     fields["vin"] = normalise_vin(fields["vin"])
@@ -49,15 +34,18 @@ def _vehicle_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def delivery_record(
     *, customer: Customer, by: User, vehicle: dict[str, Any], submission_key: uuid.UUID | None = None
 ) -> Vehicle:
-    """The ordered prospect takes delivery: same card, now an owner (self-sold) with a vehicle."""
+    """The ordered prospect takes delivery: same card, now an owner (self-sold) with a vehicle, linked
+    to the customer's latest order (the vehicle with an order is what the reports count as a delivery)."""
     fields = _vehicle_fields(vehicle)
 
     def create() -> Vehicle:
         locked = customer_lock(customer)
         if not locked.may_take_delivery:
             raise TransitionError(_("Only a customer with an order can take delivery."))
+        order = locked.orders.order_by("-ordered_on", "-pk").first()  # the sale this delivery completes
         created = Vehicle.objects.create(
-            customer=locked, source=Vehicle.Source.SELF_SOLD, created_by=by, submission_key=submission_key, **fields
+            customer=locked, order=order, source=Vehicle.Source.SELF_SOLD, created_by=by,
+            submission_key=submission_key, **fields,
         )
         scheduling.customer_tasks_cancel(customer=locked)
         status_change(locked, Customer.Status.DELIVERED, by, _("Delivery, VIN %(vin)s") % {"vin": created.vin})
@@ -145,67 +133,6 @@ def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Cust
     status_change(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
     locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=timezone.localdate())
     customer_save(locked, by, ["status", "next_followup_on"])
-    return locked
-
-
-@transaction.atomic
-def customers_handover(
-    *, customers: Iterable[Customer], to: list[User], reason: str, by: User, note: str = ""
-) -> int:
-    """Move customers and their open tasks to `to` (one consultant, or round robin over several).
-
-    Each move writes a consultant history row (from, to, reason). Returns the number moved.
-    """
-    if not to:
-        raise TransitionError(_("Choose at least one consultant to take the customers."))
-    reasons = dict(handover_reasons())
-    text = reasons.get(reason, reason)
-    if note:
-        text = f"{text}: {note}"
-    ids = sorted({customer.pk for customer in customers})
-    locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk").select_related("consultant"))
-    targets = cycle(sorted(to, key=lambda user: user.pk))
-    moved = 0
-    now = timezone.now()
-    changes = []
-    for customer in locked:
-        new = next(targets)
-        old = customer.consultant
-        if new.pk == old.pk:
-            continue
-        changes.append(
-            CustomerChange(customer=customer, field=CustomerChange.Field.CONSULTANT, old_value=str(old)[:100],
-                           new_value=str(new)[:100], changed_by=by, note=text)
-        )
-        Customer.objects.filter(pk=customer.pk).update(
-            consultant=new, updated_by=by, updated_at=now, version=F("version") + 1
-        )
-        Task.objects.filter(customer=customer, assignee=old, status__in=Task.PENDING).update(assignee=new)
-        moved += 1
-    CustomerChange.objects.bulk_create(changes)
-    return moved
-
-
-def user_holdings(user: User) -> tuple[int, int]:
-    """(customers, open tasks) still assigned to the user."""
-    return (
-        Customer.objects.filter(consultant=user).count(),
-        Task.objects.filter(assignee=user, status__in=Task.PENDING).count(),
-    )
-
-
-@transaction.atomic
-def user_deactivate(*, user: User, by: User) -> User:
-    """Deactivate a user who no longer holds customers or open tasks (hand them over first)."""
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    customers, tasks = user_holdings(locked)
-    if customers or tasks:
-        raise StillAssigned(
-            _("%(user)s still has %(customers)d customers and %(tasks)d open tasks: hand them over first.")
-            % {"user": locked, "customers": customers, "tasks": tasks}
-        )
-    locked.is_active = False
-    locked.save(update_fields=["is_active"])
     return locked
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from reports.models import MonthlyTarget
-from reports.selectors import TARGET_LABELS, month_first
+from reports.periods import month_first
+from reports.targets_tables import TARGET_LABELS
 
 
 class MonthField(forms.DateField):

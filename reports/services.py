@@ -1,25 +1,22 @@
-"""Writes of the reports app: the sales manager's monthly targets."""
+"""Writes of the reports app: the sales manager's monthly targets.
+
+Who may call them is the views' business (`accounts.permissions.may_set_targets`); a save only ever
+touches consultants the writer may see.
+"""
 
 from datetime import date
 
 from django.db import transaction
-from django.http import Http404
 
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
 from reports.models import MonthlyTarget
-from reports.selectors import month_first, previous_month
-
-
-def _check_may_set_targets(by: User) -> None:
-    if not by.sees_whole_dealership:
-        raise Http404
+from reports.periods import month_first, previous_month
 
 
 @transaction.atomic
 def monthly_targets_save(*, month: date, targets: dict[int, dict[str, int]], by: User) -> int:
     """Set the targets of a month, per consultant id. Saving the same form twice changes nothing more."""
-    _check_may_set_targets(by)
     month = month_first(month)
     allowed = set(consultants_visible_to(by).filter(pk__in=list(targets)).values_list("pk", flat=True))
     for consultant_id in sorted(allowed):
@@ -33,7 +30,6 @@ def monthly_targets_save(*, month: date, targets: dict[int, dict[str, int]], by:
 @transaction.atomic
 def monthly_targets_copy(*, month: date, by: User) -> int:
     """Copy last month's targets into `month` (replacing what is there). Safe to repeat."""
-    _check_may_set_targets(by)
     month = month_first(month)
     source = MonthlyTarget.objects.filter(month=previous_month(month), consultant__is_active=True)
     copied = 0

@@ -1,4 +1,8 @@
-"""Report pages: pick a period, read one selector, render it or hand it to the `.xlsx` writer."""
+"""Report pages: pick a period, read one selector, render it or hand its sheets to the `.xlsx` writer.
+
+Who may open a report is `accounts.permissions`' business (`@allowed`); which rows they see is the
+selectors' (`accounts.visibility`).
+"""
 
 import logging
 
@@ -6,17 +10,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import permissions
+from accounts.models import User
+from accounts.permissions import allowed
 from accounts.visibility import consultants_visible_to
-from reports import selectors
+from reports import board_tables, channels_tables, daily_tables, defeats_tables, progress_tables, targets_tables
+from reports.board import performance_board
+from reports.channels import channel_report
+from reports.daily import daily_activity
+from reports.defeats import defeat_analysis
 from reports.forms import DayForm, MonthForm, ProgressForm, RangeForm, TargetsForm, default_range, picker
-from reports.models import MonthlyTarget
+from reports.grouping import CONSULTANT_ORDER
+from reports.periods import month_first, previous_month
+from reports.progress import progress_prospects, progress_sheet
 from reports.services import monthly_targets_copy, monthly_targets_save
+from reports.targets import targets_for_month
 from reports.xlsx import xlsx_response
 
 export_log = logging.getLogger("reports.exports")
@@ -27,99 +41,100 @@ def _xlsx_wanted(request) -> bool:
 
 
 def _export(request, *, name: str, sheets):
-    """Exports are recorded (SPEC §7): who downloaded which report with which parameters."""
+    """Exports are recorded: who downloaded which report with which parameters."""
     export_log.info("export %s by %s (%s): %s", name, request.user.pk, request.user.username, request.GET.urlencode())
     return xlsx_response(filename=name, sheets=sheets)
 
 
+@allowed(permissions.may_read_reports)
 @require_GET
 def daily(request):
-    selectors.check_report_access(request.user)
     form = picker(DayForm, request, initial={"day": timezone.localdate()})
-    report = selectors.daily_activity(user=request.user, day=form.cleaned_data["day"]) if form.is_valid() else None
+    report = daily_activity(user=request.user, day=form.cleaned_data["day"]) if form.is_valid() else None
     if report and _xlsx_wanted(request):
-        return _export(request, name=f"daily-activity-{report.day:%Y%m%d}", sheets=report.sheets())
-    return render(request, "reports/daily_report.html", {"form": form, "report": report})
+        return _export(request, name=f"daily-activity-{report.day:%Y%m%d}", sheets=daily_tables.sheets(report))
+    context = {"form": form, "report": report, "table": daily_tables.table(report) if report else None}
+    return render(request, "reports/daily_report.html", context)
 
 
-def _consultant_id(request) -> int | None:
-    raw = request.GET.get("consultant") or None
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
+def _consultant_for(request) -> User:
+    """The consultant whose progress sheet to show: `?consultant=` among those the user may see (a
+    consultant: only themselves), else the first active one of them; 404 otherwise."""
+    consultants = consultants_visible_to(request.user).order_by(*CONSULTANT_ORDER)
+    raw = request.GET.get("consultant")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        return get_object_or_404(consultants, pk=int(raw))
+    first = consultants.filter(is_active=True).first()
+    if first is None:
         raise Http404
+    return first
 
 
+@allowed(permissions.may_read_reports)
 @require_GET
 def progress(request):
     user = request.user
-    consultant = selectors.progress_consultant_for(user, _consultant_id(request))  # 404 if not visible
-    choices = None if user.is_consultant else consultants_visible_to(user).order_by("team__name", "last_name", "username")
+    consultant = _consultant_for(request)
+    picking = permissions.may_pick_consultant_in_reports(user)
     form = picker(
-        ProgressForm, request, initial={"month": timezone.localdate(), "consultant": consultant.pk}, consultants=choices
+        ProgressForm, request, initial={"month": timezone.localdate(), "consultant": consultant.pk},
+        consultants=consultants_visible_to(user).order_by(*CONSULTANT_ORDER) if picking else None,
     )
-    context = {"form": form, "consultant": consultant, "sheet": None, "page": None}
+    context = {
+        "form": form, "consultant": consultant, "sheet": None, "page": None,
+        "hide_xlsx": not permissions.may_export_customer_lists(user),
+    }
     if form.is_valid():
         month = form.cleaned_data["month"]
-        prospects = selectors.progress_prospects(user=user, consultant=consultant)
+        prospects = progress_prospects(user=user, consultant=consultant)
         if _xlsx_wanted(request):
-            if not user.is_manager:  # a list of customers: exports are for managers (SPEC §7)
-                raise Http404
-            sheet = selectors.progress_sheet(user=user, consultant=consultant, month=month, customers=list(prospects))
-            return _export(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=sheet.sheets())
+            permissions.require(permissions.may_export_customer_lists(user))  # a list of customers by name
+            sheet = progress_sheet(consultant=consultant, month=month, customers=list(prospects))
+            return _export(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=progress_tables.sheets(sheet))
         page = Paginator(prospects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
-        context["sheet"] = selectors.progress_sheet(
-            user=user, consultant=consultant, month=month, customers=list(page.object_list)
-        )
+        context["sheet"] = progress_sheet(consultant=consultant, month=month, customers=list(page.object_list))
     return render(request, "reports/progress_report.html", context)
 
 
-def _targets_page(request, *, month_form, targets_form=None, status=200):
+def _targets_page(request, *, month_form, targets_form=None):
     user = request.user
-    context = {"form": month_form, "rows": None, "targets_form": None, "may_edit": user.sees_whole_dealership}
+    context = {"form": month_form, "rows": None, "targets_form": None}
     if month_form.is_valid():
         month = month_form.cleaned_data["month"]
-        rows = selectors.targets_for_month(user=user, month=month)
-        context.update(month=month, rows=rows, previous_month=selectors.previous_month(month))
-        if user.sees_whole_dealership:
+        rows = targets_for_month(user=user, month=month)
+        context.update(month=month, rows=rows, previous_month=previous_month(month))
+        if permissions.may_set_targets(user):
             context["targets_form"] = targets_form or TargetsForm(rows=rows)
-    return render(request, "reports/targets_edit.html", context, status=status)
+    return render(request, "reports/targets_edit.html", context)
 
 
-def _targets_sheets(month, rows):
-    headers = [_("Consultant"), *[str(selectors.TARGET_LABELS[name]) for name in MonthlyTarget.FIELDS]]
-    body = [[str(c), *[getattr(t, name) if t else None for name in MonthlyTarget.FIELDS]] for c, t in rows]
-    return [(_("Targets"), [[_("Monthly targets %(month)s") % {"month": f"{month:%Y-%m}"}], headers], body)]
-
-
+@allowed(permissions.may_read_reports)
 @require_GET
 def targets(request):
-    selectors.check_report_access(request.user)
     form = picker(MonthForm, request, initial={"month": timezone.localdate()})
     if form.is_valid() and _xlsx_wanted(request):
         month = form.cleaned_data["month"]
-        rows = selectors.targets_for_month(user=request.user, month=month)
-        return _export(request, name=f"targets-{month:%Y%m}", sheets=_targets_sheets(month, rows))
+        rows = targets_for_month(user=request.user, month=month)
+        return _export(request, name=f"targets-{month:%Y%m}", sheets=targets_tables.sheets(month, rows))
     return _targets_page(request, month_form=form)
 
 
-def _posted_month(request):
-    if not request.user.sees_whole_dealership:
-        raise Http404
+def _posted_month(request) -> MonthForm:
     form = MonthForm(request.POST)
     if not form.is_valid():
         raise Http404
     return form
 
 
+@allowed(permissions.may_set_targets)
 @require_POST
 def targets_save(request):
     month_form = _posted_month(request)
     month = month_form.cleaned_data["month"]
-    form = TargetsForm(request.POST, rows=selectors.targets_for_month(user=request.user, month=month))
+    form = TargetsForm(request.POST, rows=targets_for_month(user=request.user, month=month))
     if not form.is_valid():
         return _targets_page(request, month_form=month_form, targets_form=form)
     count = monthly_targets_save(month=month, targets=form.targets(), by=request.user)
@@ -127,6 +142,7 @@ def targets_save(request):
     return redirect(f"{reverse('reports:targets')}?month={month:%Y-%m}")
 
 
+@allowed(permissions.may_set_targets)
 @require_POST
 def targets_copy(request):
     month = _posted_month(request).cleaned_data["month"]
@@ -138,38 +154,43 @@ def targets_copy(request):
     return redirect(f"{reverse('reports:targets')}?month={month:%Y-%m}")
 
 
+@allowed(permissions.may_read_reports)
 @require_GET
 def board(request):
-    selectors.check_report_access(request.user)
     form = picker(MonthForm, request, initial={"month": timezone.localdate()})
-    board = selectors.performance_board(user=request.user, month=form.cleaned_data["month"]) if form.is_valid() else None
+    board = performance_board(user=request.user, month=form.cleaned_data["month"]) if form.is_valid() else None
     if board and _xlsx_wanted(request):
-        return _export(request, name=f"performance-{board.month:%Y%m}", sheets=board.sheets())
-    context = {"form": form, "board": board, "chart_data": board.chart_data() if board else None}
+        return _export(request, name=f"performance-{board.month:%Y%m}", sheets=board_tables.sheets(board))
+    context = {"form": form, "board": board, "chart_data": board_tables.chart_data(board) if board else None}
     return render(request, "reports/board_report.html", context)
 
 
+@allowed(permissions.may_read_reports)
 @require_GET
 def defeats(request):
-    selectors.check_report_access(request.user)
     form = picker(RangeForm, request, initial=default_range())
-    analysis = None
-    if form.is_valid():
-        analysis = selectors.defeat_analysis(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
-        if _xlsx_wanted(request):
-            return _export(request, name=f"defeats-{analysis.start:%Y%m%d}-{analysis.end:%Y%m%d}", sheets=analysis.sheets())
-    context = {"form": form, "analysis": analysis, "chart_data": analysis.chart_data() if analysis else None}
+    if not form.is_valid():
+        return render(request, "reports/defeats_report.html", {"form": form, "analysis": None})
+    analysis = defeat_analysis(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    if _xlsx_wanted(request):
+        name = f"defeats-{analysis.start:%Y%m%d}-{analysis.end:%Y%m%d}"
+        return _export(request, name=name, sheets=defeats_tables.sheets(analysis))
+    context = {
+        "form": form, "analysis": analysis, "sections": defeats_tables.sections(analysis),
+        "chart_data": defeats_tables.chart_data(analysis),
+    }
     return render(request, "reports/defeats_report.html", context)
 
 
+@allowed(permissions.may_read_reports)
 @require_GET
 def channels(request):
-    selectors.check_report_access(request.user)
     today = timezone.localdate()
-    form = picker(RangeForm, request, initial={"start": today.replace(day=1), "end": today})
+    form = picker(RangeForm, request, initial={"start": month_first(today), "end": today})
     report = None
     if form.is_valid():
-        report = selectors.channel_report(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        report = channel_report(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
         if _xlsx_wanted(request):
-            return _export(request, name=f"channels-{report.start:%Y%m%d}-{report.end:%Y%m%d}", sheets=report.sheets())
+            name = f"channels-{report.start:%Y%m%d}-{report.end:%Y%m%d}"
+            return _export(request, name=name, sheets=channels_tables.sheets(report))
     return render(request, "reports/channels_report.html", {"form": form, "report": report})

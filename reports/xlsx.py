@@ -1,4 +1,4 @@
-"""The `.xlsx` download of a report: the same sheets the report object gives the page."""
+"""The `.xlsx` download of a report: the sheets its `*_tables` module lays out from the object the page shows."""
 
 from io import BytesIO
 

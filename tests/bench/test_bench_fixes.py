@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from leads import paging
 from leads.models import Contact
-from reports.selectors import local_days
+from reports.periods import local_days
 from tests.factories import prospect_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

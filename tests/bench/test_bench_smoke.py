@@ -1,5 +1,8 @@
 """Smoke test of the benchmark code on a tiny scale: the builder, the query counter, the client, the report."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -17,8 +20,11 @@ from followups.models import Task
 from leads.models import Contact, Customer, Defeat, Visit
 from owners.models import Vehicle
 
+pytestmark = pytest.mark.bench
+
 TODAY = date(2026, 3, 11)
 TINY = 0.001
+BENCH_URLCONF = "bench.urls"  # the benchmark server's URLs: the product's plus the floor page
 
 
 @pytest.fixture
@@ -51,21 +57,36 @@ def test_tiny_scale_keeps_one_open_task_per_open_prospect(tiny_bench):
     assert not pending.filter(due_on__lt=TODAY, status=Task.Status.OPEN).exists()
 
 
-def test_seed_demo_scale_builds_once_and_prints_its_time(db, capsys):
-    call_command("seed_demo", scale=TINY)
+def test_bench_scale_builds_once_and_prints_its_time(db, capsys):
+    assert scale.main(["--scale", str(TINY)]) == 0
     first = capsys.readouterr().out
-    call_command("seed_demo", scale=TINY)
+    assert scale.main(["--scale", str(TINY)]) == 0
     second = capsys.readouterr().out
 
-    assert "seed_demo --scale 0.001:" in first and " s." in first
+    assert "bench.scale --scale 0.001:" in first and " s." in first
     assert "already present" in second
     assert Customer.objects.count() == scale.count("prospects", TINY) + scale.count("owners", TINY)
+
+
+def test_seed_demo_scale_runs_the_bench_builder_as_its_own_process(monkeypatch):
+    # given: subprocess.run recorded instead of run
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append((command, kwargs)))
+
+    # when
+    call_command("seed_demo", "--scale", "0.5", "--seed", "3")
+
+    # then: `python -m bench.scale` with the same arguments and the same environment
+    [(command, kwargs)] = calls
+    assert command == [sys.executable, "-m", "bench.scale", "--scale", "0.5", "--seed", "3"]
+    assert kwargs["env"] == dict(os.environ)
 
 
 def test_query_counter_reports_queries_only_when_enabled(tiny_bench, monkeypatch):
     monkeypatch.setenv("BENCH_COUNT_QUERIES", "1")
     client = Client()
-    with override_settings(MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
+    with override_settings(ROOT_URLCONF=BENCH_URLCONF,
+                           MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]):
         client.force_login(User.objects.get(username=scale.CONSULTANT_USERNAME))
         response = client.get(reverse("bench_floor"))
 
@@ -77,6 +98,7 @@ def test_query_counter_reports_queries_only_when_enabled(tiny_bench, monkeypatch
 
 
 @pytest.mark.django_db(transaction=True)
+@override_settings(ROOT_URLCONF=BENCH_URLCONF)
 def test_load_client_measures_pages_and_writes_benchmarks_markdown(live_server):
     # given: the tiny dealership behind a live server
     with time_machine.travel("2026-03-11 10:00 +08:00", tick=True):

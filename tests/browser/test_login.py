@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import PHONE, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_each_role_logs_in_and_lands_on_its_page_with_its_navigation(open_page, live_server, consultant, reception):

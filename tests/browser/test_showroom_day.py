@@ -18,11 +18,11 @@ from accounts.models import User
 from followups.models import Task
 from leads.models import Channel, Customer, DutySlot
 from reports.models import MonthlyTarget
-from reports.selectors import DAILY_COLUMNS
+from reports.daily_tables import DAILY_COLUMNS
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import UserFactory, prospect_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 KNOWN_PHONE = "13911112222"
 NEW_PHONE = "13855556666"
@@ -207,7 +207,7 @@ def test_a_day_in_the_showroom(
     )
     boss = open_page(sales_manager)
     boss.goto(url(live_server, "reports:daily", day=today.isoformat()))
-    assert report_cell(boss, consultant, "walkins_first") == "1"
+    assert report_cell(boss, consultant, "first_visits") == "1"
     assert report_cell(boss, consultant, "test_drives") == "1"
     assert report_cell(boss, consultant, "followups_done") == "1"
     assert report_cell(boss, consultant, "defeats") == "1"

@@ -21,6 +21,8 @@ BASE_DIR = Path(settings.BASE_DIR)
 CELERY = str(Path(sys.executable).with_name("celery"))
 TIMEOUT = 60
 
+pytestmark = pytest.mark.celery
+
 
 def _test_database_url() -> str:
     db = connection.settings_dict
@@ -33,7 +35,8 @@ def _test_database_url() -> str:
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE="crm_project.settings", CONN_MAX_AGE="0")
+    # The settings module of this test run (crm_project.test_settings from pytest.ini, or --ds).
+    env = dict(os.environ, DATABASE_URL=_test_database_url(), DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE, CONN_MAX_AGE="0")
     env.pop("PYTEST_CURRENT_TEST", None)
     return env
 

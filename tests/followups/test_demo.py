@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.demo import build_staff
-from followups import demo
+from demo import followups as followups_demo
+from demo.staff import build_staff
 from followups.models import HListNote, Task
 from leads.models import Customer
 from tests.factories import prospect_create
@@ -24,7 +24,7 @@ def test_demo_gives_every_prospect_a_task_with_some_due_today_and_some_overdue()
         for i in range(40):
             prospect_create(consultant=consultants[i % 8], grade="HABCN"[i % 5])
         # when
-        demo.build(rng=random.Random(1), today=TODAY, staff=staff)
+        followups_demo.build(rng=random.Random(1), today=TODAY, staff=staff)
     # then
     pending = Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
     assert pending.count() == Customer.objects.filter(status="active").count() == 40

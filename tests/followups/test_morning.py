@@ -1,4 +1,4 @@
-"""Morning meeting: figures per consultant, lists, visibility, constant queries (SPEC §4, §6)."""
+"""Morning meeting: figures per consultant, lists, visibility, constant queries (docs/domain.md, "Follow-ups")."""
 
 from datetime import timedelta
 

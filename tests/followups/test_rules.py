@@ -1,4 +1,4 @@
-"""Each preset's cadence on concrete dates (SPEC §2)."""
+"""Each preset's cadence on concrete dates (docs/domain.md, "Grades")."""
 
 from datetime import date, datetime
 

@@ -1,4 +1,4 @@
-"""The consultant's home page: due today, overdue, appointments, returned cards (SPEC §4)."""
+"""The consultant's home page: due today, overdue, appointments, returned cards (docs/domain.md, "Follow-ups")."""
 
 from datetime import datetime, timedelta
 

@@ -8,7 +8,7 @@ import time_machine
 from followups.models import Task
 from followups.services import followups_run_daily
 from leads.models import Customer, CustomerChange
-from owners.care import birthday_in, insurance_due, milestone_due
+from owners.care import birthday_in, milestone_due
 from owners.models import Vehicle
 from owners.services import care_tasks_create
 from tests.owners.conftest import delivered, owner
@@ -26,7 +26,15 @@ def test_month_arithmetic_clips_to_month_ends_and_leap_days():
     assert milestone_due(date(2024, 1, 31), months=0, days=2) == date(2024, 2, 2)
     assert birthday_in(date(1988, 2, 29), 2025) == date(2025, 2, 28)
     assert birthday_in(date(1988, 2, 29), 2028) == date(2028, 2, 29)
-    assert insurance_due(date(2024, 3, 31), 1) == date(2025, 2, 28)
+
+
+@time_machine.travel(date(2025, 2, 28), tick=False)
+def test_insurance_renewal_is_due_a_month_before_the_anniversary_clipped_to_the_month_end(consultant):
+    customer = delivered(consultant, delivered_on=date(2024, 3, 31))
+
+    care_tasks_create(date(2025, 2, 28))
+
+    assert _due(customer, kind=Task.Kind.INSURANCE) == [date(2025, 2, 28)]
 
 
 @time_machine.travel(date(2024, 1, 31), tick=False)

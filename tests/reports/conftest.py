@@ -1,22 +1,42 @@
 """A known month of activity (March 2026, report day 10 March) for the report tests.
 
-alice and amy are in Team A (managed by `showroom_manager`), charlie in Team B. The expected figures
-are written out in the tests; the comments here say which row feeds which figure.
+alice and amy are in Team A (managed by `showroom_manager`), charlie in Team B. Every row is made the
+way the product makes it: through the services, each at its own moment (time travels there), so the
+history rows, follow-up tasks and vehicles are the ones the services write (the one field set by
+hand: a test drive on two register rows nobody completed, see `test_drive_on`). The follow-up rules
+are the fixture's own (`CADENCES`). The expected figures are written out in the tests; the comments
+here say which event feeds which figure.
 """
 
+import itertools
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from followups.models import Task
-from leads.models import CarModel, Channel, Contact, Customer, CustomerChange, Defeat, DefeatReason, Order, PhoneCall, Visit
-from tests.factories import CustomerFactory
+from followups.models import GradeRule, RuleSet
+from leads.models import CarModel, Channel, Contact, Customer, Defeat, DefeatReason, Order, PhoneCall, Visit
+from leads.register_services import phone_call_log, visit_add, visit_complete
+from leads.services import (
+    contact_log, customer_create, customer_regrade, defeat_approve, defeat_file, defeat_reject, order_record,
+)
+from owners.models import Vehicle
+from owners.services import defeated_reactivate, delivery_record
+from owners.vin import with_check_digit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=SHANGHAI)
+
+# The follow-up rules of these tests: grade -> (first follow-up within days, times, per days). B and O
+# have none, so the customers who are B before the month (or O once ordered) carry no follow-up task
+# and the follow-up figures come only from the tasks the comments below name.
+CADENCES = {"H": (4, 1, 7), "A": (1, 1, 7), "C": (3, 1, 8), "N": (1, 1, 7)}
+
+_phones = itertools.count(1)
+_vins = itertools.count(1)
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -25,6 +45,13 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 def d(month: int, day: int) -> date:
     return date(2026, month, day)
+
+
+@contextmanager
+def moment(when: datetime):
+    """Run the services as at `when` (their `now`, `today` and `auto_now` fields)."""
+    with time_machine.travel(when, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -45,143 +72,219 @@ def codes(db):
     }
 
 
-def visit(consultant, day, *, first=True, test_drive=False, channel=None, customer=None):
-    return Visit.objects.create(
-        visit_date=day, arrived_at=time(10), consultant=consultant, is_first_visit=first, test_drive=test_drive,
-        channel=channel, customer=customer, created_by=consultant,
+@pytest.fixture
+def cadences(db):
+    """The active follow-up rules are `CADENCES` (the shipped presets are set aside)."""
+    RuleSet.objects.update(is_active=False)
+    rule_set = RuleSet.objects.create(name="Report tests", is_active=True)
+    GradeRule.objects.bulk_create(
+        GradeRule(rule_set=rule_set, grade=grade, first_within_days=first, times=times, per_days=per_days)
+        for grade, (first, times, per_days) in CADENCES.items()
     )
+    return rule_set
 
 
-def call(consultant, day):
-    return PhoneCall.objects.create(call_date=day, called_at=time(9), consultant=consultant, created_by=consultant)
+# --- The services, each run at its moment ------------------------------------------------------------
 
 
-def customer(consultant, first_contact_on, *, grade="B", history=True, **fields):
-    made = CustomerFactory(consultant=consultant, first_contact_on=first_contact_on, graded_on=first_contact_on, grade=grade, **fields)
-    if history:
-        change(made, CustomerChange.Field.GRADE, "", grade, at(first_contact_on, 9))
-    return made
+def customer(consultant, first_contact_on: date, *, grade="B", hour=10, **fields) -> Customer:
+    """A card the consultant types in (`customer_create`), on its first contact day."""
+    with moment(at(first_contact_on, hour)):
+        return customer_create(
+            fields={"name": f"客户{next(_phones)}", "phone": f"137{next(_phones):08d}", "grade": grade, **fields},
+            consultant=consultant, by=consultant, first_contact_on=first_contact_on,
+        )
 
 
-def change(customer, field, old, new, when):
-    row = CustomerChange.objects.create(customer=customer, field=field, old_value=old, new_value=new, changed_by=customer.consultant)
-    CustomerChange.objects.filter(pk=row.pk).update(changed_at=when)
-    return row
+def visit(consultant, day: date, *, hour=10, phone="") -> Visit:
+    """Reception registers a party (`visit_add`): a first visit (F), or a repeat (S) when the phone is
+    a known customer's. Not completed: the row has no customer card."""
+    with moment(at(day, hour)):
+        return visit_add(by=consultant, visit_date=day, arrived_at=time(hour), consultant=consultant, phone=phone)
 
 
-def task(customer, due_on, status=Task.Status.OPEN, closed_at=None, kind=Task.Kind.CADENCE, assignee=None):
-    return Task.objects.create(
-        customer=customer, kind=kind, due_on=due_on, status=status, closed_at=closed_at,
-        assignee=assignee or customer.consultant,
-    )
+def walk_in(consultant, day: date, *, grade, channel=None, test_drive=False, hour=10) -> Customer:
+    """A first visit completed by the consultant with a new phone: a walk-in card is made."""
+    registered = visit(consultant, day, hour=hour)
+    with moment(at(day, hour, 45)):
+        completed = visit_complete(
+            visit=registered, by=consultant, left_at=time(hour, 40), name=f"来店{next(_phones)}",
+            phone=f"136{next(_phones):08d}", grade=grade, channel=channel, test_drive=test_drive,
+        )
+    return completed.customer
 
 
-def order(customer, day, model):
-    return Order.objects.create(customer=customer, ordered_on=day, car_model=model, consultant=customer.consultant)
+def test_drive_on(registered: Visit) -> Visit:
+    """A test drive on a register row nobody completed. The services set a test drive only when the
+    consultant completes the row, which attaches a card; these rows keep "no customer card"."""
+    Visit.objects.filter(pk=registered.pk).update(test_drive=True)
+    return registered
 
 
-def defeat(customer, reason, *, status=Defeat.Status.APPROVED, decided=None, brand=""):
-    return Defeat.objects.create(
-        customer=customer, reason=reason, brand_bought=brand, analysis="价格差距大", filed_by=customer.consultant,
-        status=status, decided_at=decided, decided_by=customer.consultant if decided else None,
-    )
+def call(consultant, day: date, caller: Customer) -> PhoneCall:
+    """A phone-in from a known customer (`phone_call_log` attaches it; no new card)."""
+    with moment(at(day, 9)):
+        return phone_call_log(
+            by=consultant, call_date=day, called_at=time(9), consultant=consultant, name=caller.name,
+            phone=caller.phone, grade=caller.grade,
+        )
 
 
-def contact(customer, when):
-    return Contact.objects.create(
-        customer=customer, contacted_at=when, method=Contact.Method.PHONE, content="电话回访",
-        grade_after=customer.grade, consultant=customer.consultant,
-    )
+def contact(customer: Customer, when: datetime, *, next_followup_on=None, appointment_at=None) -> Contact:
+    """A follow-up logged at `when` (`contact_log`): it closes the open task and opens the next."""
+    customer.refresh_from_db()
+    with moment(when):
+        return contact_log(
+            customer=customer, by=customer.consultant, contacted_at=when, method=Contact.Method.PHONE,
+            content="电话回访", grade_after=customer.grade, next_followup_on=next_followup_on,
+            appointment_at=appointment_at,
+        )
+
+
+def regrade(customer: Customer, grade: str, day: date) -> Customer:
+    with moment(at(day)):
+        return customer_regrade(customer=customer, grade=grade, by=customer.consultant)
+
+
+def order(customer: Customer, day: date, model: CarModel) -> Order:
+    with moment(at(day, 12)):
+        return order_record(customer=customer, by=customer.consultant, fields={"ordered_on": day, "car_model": model})
+
+
+def deliver(customer: Customer, day: date, model: CarModel) -> Vehicle:
+    """The ordered car handed over (`delivery_record`): a delivery of `day`."""
+    with moment(at(day, 18)):
+        return delivery_record(
+            customer=customer, by=customer.consultant,
+            vehicle={"vin": next_vin(), "car_model": model, "delivered_on": day},
+        )
+
+
+def next_vin() -> str:
+    return with_check_digit(f"LSVAB4180R{next(_vins):07d}")
+
+
+def defeat(customer: Customer, reason, *, filed: datetime, decided: datetime | None = None, by=None,
+           approve=True, brand="") -> Defeat:
+    """A defeat request filed at `filed`; approved (or rejected) by `by` at `decided`, if given."""
+    with moment(filed):
+        request = defeat_file(
+            customer=customer, by=customer.consultant,
+            fields={"reason": reason, "brand_bought": brand, "analysis": "价格差距大"},
+        )
+    if decided is None:
+        return request
+    with moment(decided):
+        if approve:
+            return defeat_approve(defeat=request, by=by)
+        return defeat_reject(defeat=request, by=by, comment="再跟进一次")
+
+
+def reactivate(customer: Customer, when: datetime) -> Customer:
+    with moment(when):
+        return defeated_reactivate(customer=customer, by=customer.consultant)
+
+
+# --- The month ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def activity(frozen, codes, consultant, teammate, other_consultant):
-    alice, amy, charlie = consultant, teammate, other_consultant
-    c = {}
-    jan = d(1, 5)
-    # Customers from before the month (not new prospects of March).
-    c["old1"] = customer(alice, jan, grade="O", status=Customer.Status.ORDERED, channel=codes["A"])
-    c["old2"] = customer(alice, jan, grade="O", status=Customer.Status.ORDERED)
-    c["old3"] = customer(alice, jan, grade="O", status=Customer.Status.DELIVERED)
-    c["old4"] = customer(alice, jan, grade="O", status=Customer.Status.DELIVERED)
-    c["lost1"] = customer(alice, jan, status=Customer.Status.DEFEATED)
-    c["lost2"] = customer(alice, jan, status=Customer.Status.DEFEATED)
-    c["lost3"] = customer(alice, jan, status=Customer.Status.DEFEAT_PENDING)
-    c["lost4"] = customer(alice, jan)
-    c["amy_old"] = customer(amy, jan, grade="O", status=Customer.Status.ORDERED)
-    c["amy_lost"] = customer(amy, jan, status=Customer.Status.DEFEATED)
-    c["charlie_old"] = customer(charlie, jan, grade="O", status=Customer.Status.ORDERED)
-    c["charlie_lost"] = customer(charlie, jan, status=Customer.Status.DEFEATED)
+def activity(frozen, codes, cadences, consultant, teammate, other_consultant, sales_manager):
+    """Follow-up tasks of alice (`T…`, `L…`) that the daily report counts on 10 March:
+    Tf due 3/3 open; Ta due 3/5 done 3/2; Ta2 due 3/10 done 3/10; Ta3 due 3/10 open; Tn due 3/5 done
+    3/10; L4 due 1/8 open → done (2, 3), due (2, 5), overdue at the start of the day 3 (Tf, Tn, L4).
+    Tasks closed before the month or cancelled (L1, L2) and those of amy and charlie count nowhere.
+    """
+    people = {"alice": consultant, "amy": teammate, "charlie": other_consultant, "boss": sales_manager}
+    c = _before_the_month(people, codes)
+    _march_before_the_day(c, people, codes)
+    _the_day(c, people, codes)
+    _after_the_day(c, codes)
+    return c
 
-    # New prospects of March.
-    c["hot"] = customer(alice, DAY, grade="H", channel=codes["A"])  # H on the day
-    c["regraded"] = customer(alice, DAY, grade="B", channel=codes["H"])  # B on the day, A since 12 March
-    change(c["regraded"], CustomerChange.Field.GRADE, "B", "A", at(d(3, 12)))
-    Customer.objects.filter(pk=c["regraded"].pk).update(grade="A")
-    c["prospected"] = customer(alice, d(3, 2), grade="C", intake=Customer.Intake.PROSPECTING)
-    c["imported"] = customer(alice, d(3, 4), grade="N", intake=Customer.Intake.OEM, history=False)
-    c["amy_new"] = customer(amy, DAY, grade="H")
-    c["charlie_new"] = customer(charlie, DAY, grade="A")
-    customer(alice, d(2, 27), grade="H")  # February: not in March
 
-    # Walk-ins: alice 2 first (1 test drive, 1 channel A) + 1 repeat on the day; 1 first (test drive) + 1 repeat on 5 March.
-    visit(alice, DAY, test_drive=True, channel=codes["A"], customer=c["hot"])
-    visit(alice, DAY)
-    visit(alice, DAY, first=False)
-    visit(alice, d(3, 5), test_drive=True)
-    visit(alice, d(3, 5), first=False)
+def _before_the_month(p, codes) -> dict[str, Customer]:
+    """Customers of January (not new prospects of March; B has no rule: no task, C has), and February."""
+    alice, jan = p["alice"], d(1, 5)
+    c = {
+        "old1": customer(alice, jan, channel=codes["A"]),
+        "old2": customer(alice, jan),
+        "old3": customer(alice, jan),
+        "old4": customer(alice, jan),
+        "lost1": customer(alice, jan, grade="C"),  # L1: task due 1/8
+        "lost2": customer(alice, jan, grade="C"),  # L2: task due 1/8
+        "lost3": customer(alice, jan),
+        "lost4": customer(alice, jan, grade="C"),  # L4: task due 1/8, never contacted: overdue
+        "amy_old": customer(p["amy"], jan),
+        "amy_lost": customer(p["amy"], jan),
+        "charlie_old": customer(p["charlie"], jan),
+        "charlie_lost": customer(p["charlie"], jan),
+    }
+    # February: orders of old3 and old4 (delivered in March), amy's defeat, a February prospect.
+    order(c["old3"], d(2, 10), codes["model"])
+    order(c["old4"], d(2, 12), codes["model"])
+    defeat(c["amy_lost"], codes["price"], filed=at(d(2, 15), 9), decided=at(d(2, 15)), by=p["boss"], brand="丰田")
+    # lost1: L1 done on 2/20; the appointment for 10 March opens a task due that day (cancelled below).
+    contact(c["lost1"], at(d(2, 20)), appointment_at=at(DAY, 10))
+    customer(alice, d(2, 27), grade="H")  # February: not in March; Tf due 3/3, open
     visit(alice, d(2, 28))  # February
+    return c
+
+
+def _march_before_the_day(c, p, codes) -> None:
+    alice, amy = p["alice"], p["amy"]
+    # 2 March: a prospecting call makes a card; Ta (due 3/5) done at once, Ta2 due 3/10.
+    c["prospected"] = customer(alice, d(3, 2), grade="C", intake=Customer.Intake.PROSPECTING)
+    contact(c["prospected"], at(d(3, 2), 11))
+    defeat(c["lost2"], codes["financing"], filed=at(d(3, 2), 9), decided=at(d(3, 2)), by=p["boss"])  # L2 cancelled
+    test_drive_on(visit(amy, d(3, 2), phone=c["amy_old"].phone))  # repeat, test drive
+    # Phone-ins: alice 2 on 3 March (and 1 on the day).
+    call(alice, d(3, 3), c["old2"])
+    call(alice, d(3, 3), c["old3"])
+    # 4 March: an OEM lead; Tn due 3/5.
+    c["imported"] = customer(alice, d(3, 4), grade="N", intake=Customer.Intake.OEM)
+    # Walk-ins of 5 March: 1 first (test drive) + 1 repeat.
+    test_drive_on(visit(alice, d(3, 5)))
+    visit(alice, d(3, 5), phone=c["old2"].phone)
+    order(c["old2"], d(3, 6), codes["model"])
+    # lost4: a defeat request rejected on 3/9 (not a defeat); L4 stays overdue.
+    defeat(c["lost4"], codes["product"], filed=at(d(3, 8)), decided=at(d(3, 9)), by=p["boss"], approve=False, brand="本田")
+    order(c["amy_old"], d(3, 9), codes["model"])
+
+
+def _the_day(c, p, codes) -> None:
+    """Walk-ins: alice 2 first (1 completed: the H card, test drive, channel A) + 1 repeat; amy 1
+    first, charlie 3 first. New prospects: hot H, regraded B (A since 12 March), amy H, charlie A."""
+    alice, amy, charlie, boss = p["alice"], p["amy"], p["charlie"], p["boss"]
+    defeat(c["lost3"], codes["price"], filed=at(DAY, 9))  # pending: not a defeat
+    call(alice, DAY, c["old1"])
+    contact(c["imported"], at(DAY, 9))  # Tn done (late); Tn2 due 3/17
+    c["hot"] = walk_in(alice, DAY, grade="H", channel=codes["A"], test_drive=True)  # Th due 3/14
+    visit(alice, DAY, hour=11)
+    visit(alice, DAY, hour=11, phone=c["old1"].phone)
+    c["regraded"] = customer(alice, DAY, grade="B", channel=codes["H"])
+    contact(c["prospected"], at(DAY, 11), next_followup_on=DAY)  # Ta2 done; Ta3 due the same day
     visit(amy, DAY)
-    visit(amy, d(3, 2), first=False, test_drive=True)
+    c["amy_new"] = customer(amy, DAY, grade="H")
     for _ in range(3):
         visit(charlie, DAY)
-
-    # Phone-ins: alice 1 on the day, 2 on 3 March.
-    call(alice, DAY)
-    call(alice, d(3, 3))
-    call(alice, d(3, 3))
-
-    # Follow-up tasks of alice.
-    done = Task.Status.DONE
-    task(c["old1"], DAY, done, at(DAY, 11), kind=Task.Kind.FIRST_CONTACT)  # done + due on the day
-    task(c["old1"], DAY)  # due on the day, still open (not overdue on the day)
-    task(c["old2"], d(3, 8), Task.Status.OVERDUE)  # overdue at the day, due this month
-    task(c["old2"], d(3, 5), done, at(DAY, 9), kind=Task.Kind.FIRST_CONTACT)  # done on the day, late: overdue at its start
-    task(c["old3"], d(3, 3), done, at(d(3, 3)), kind=Task.Kind.FIRST_CONTACT)  # done and due this month
-    task(c["old3"], d(2, 25), Task.Status.CANCELLED, at(d(3, 1)), kind=Task.Kind.APPOINTMENT)  # closed before the day
-    task(c["old4"], d(3, 9), Task.Status.CANCELLED, at(d(3, 9)), kind=Task.Kind.APPOINTMENT)  # cancelled: not due
-    task(c["lost4"], d(2, 20), Task.Status.OVERDUE)  # overdue since February
-
-    # Orders.
+    c["charlie_new"] = customer(charlie, DAY, grade="A")
+    # Orders (old1 active → ordered at 12:00: a status row that is no delivery).
     order(c["old1"], DAY, codes["model"])
-    order(c["old2"], d(3, 6), codes["model"])
-    order(c["old3"], d(2, 10), codes["model"])
-    order(c["amy_old"], d(3, 9), codes["model"])
     order(c["charlie_old"], DAY, codes["model"])
+    # Defeats approved: charlie's, and alice's lost1 (L1's appointment task cancelled).
+    defeat(c["charlie_lost"], codes["product"], filed=at(DAY, 14), decided=at(DAY, 15), by=boss, brand="比亚迪")
+    defeat(c["lost1"], codes["price"], filed=at(DAY, 15, 30), decided=at(DAY, 16), by=boss, brand="丰田")
+    deliver(c["old3"], DAY, codes["model"])
 
-    # Deliveries: the status history row; 00:30 on 11 March (Shanghai) is not the 10th.
-    change(c["old3"], CustomerChange.Field.STATUS, "ordered", "delivered", at(DAY, 23, 30))
-    change(c["old4"], CustomerChange.Field.STATUS, "ordered", "delivered", at(d(3, 11), 0, 30))
-    change(c["old1"], CustomerChange.Field.STATUS, "active", "ordered", at(DAY, 12))
 
-    # Defeats: approved on the day and on 2 March (alice), in February (amy), on the day (charlie);
-    # a pending and a rejected one do not count.
-    defeat(c["lost1"], codes["price"], decided=at(DAY, 16), brand="丰田")
-    defeat(c["lost2"], codes["financing"], decided=at(d(3, 2)))
-    defeat(c["lost3"], codes["price"], status=Defeat.Status.PENDING)
-    defeat(c["lost4"], codes["product"], status=Defeat.Status.REJECTED, decided=at(DAY, 17), brand="本田")
-    defeat(c["amy_lost"], codes["price"], decided=at(d(2, 15)), brand="丰田")
-    defeat(c["charlie_lost"], codes["product"], decided=at(DAY, 15), brand="比亚迪")
-
-    # Contacts (performance board): alice 3 in March + 1 in February, amy 1, charlie 2.
-    contact(c["hot"], at(d(3, 2)))
-    contact(c["hot"], at(DAY))
-    contact(c["regraded"], at(d(3, 15)))
-    contact(c["old1"], at(d(2, 20)))
-    contact(c["amy_new"], at(d(3, 12)))
-    contact(c["charlie_new"], at(DAY))
+def _after_the_day(c, codes) -> None:
+    """Not in the day's figures, but in the month's (board, channels)."""
+    deliver(c["old4"], d(3, 11), codes["model"])
     contact(c["charlie_new"], at(d(3, 11)))
-    return c
+    regrade(c["regraded"], "A", d(3, 12))
+    contact(c["amy_new"], at(d(3, 12)))
+    contact(c["charlie_new"], at(d(3, 12)))
 
 
 @pytest.fixture

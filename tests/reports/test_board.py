@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.models import MonthlyTarget
+from reports.services import monthly_targets_save
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +15,11 @@ MARCH = {"month": "2026-03"}
 
 @pytest.fixture
 def targets(activity, consultant, teammate, sales_manager):
-    MonthlyTarget.objects.create(
-        consultant=consultant, month=date(2026, 3, 1), contacts=10, prospecting=2, return_visits=4, test_drives=4,
-        sales=4, updated_by=sales_manager,
-    )
-    MonthlyTarget.objects.create(consultant=teammate, month=date(2026, 3, 1), contacts=5, sales=2, updated_by=sales_manager)
-    MonthlyTarget.objects.create(consultant=consultant, month=date(2026, 2, 1), contacts=99, sales=99, updated_by=sales_manager)
+    monthly_targets_save(month=date(2026, 3, 1), by=sales_manager, targets={
+        consultant.pk: {"contacts": 10, "prospecting": 2, "return_visits": 4, "test_drives": 4, "sales": 4},
+        teammate.pk: {"contacts": 5, "sales": 2},
+    })
+    monthly_targets_save(month=date(2026, 2, 1), by=sales_manager, targets={consultant.pk: {"contacts": 99, "sales": 99}})
 
 
 def figures(row):
@@ -49,15 +48,17 @@ def test_board_shows_target_actual_percent_rank_and_conversion(login, sales_mana
     assert figures(by_user[consultant]) == ALICE
     assert figures(by_user[teammate]) == AMY
     assert figures(by_user[other_consultant]) == CHARLIE
-    assert by_user[consultant].funnel == {"walkins": 3, "prospects": 2, "orders": 2, "deliveries": 2}
-    assert by_user[consultant].rates == {"walkin_to_prospect": 67, "prospect_to_order": 100, "order_to_delivery": 100}
-    assert by_user[teammate].funnel == {"walkins": 1, "prospects": 1, "orders": 1, "deliveries": 0}
-    assert by_user[other_consultant].funnel == {"walkins": 3, "prospects": 1, "orders": 1, "deliveries": 0}
+    assert by_user[consultant].funnel == {"first_visits": 3, "walk_in_prospects": 2, "orders": 2, "deliveries": 2}
+    assert by_user[consultant].rates == {
+        "first_visit_to_walk_in_prospect": 67, "walk_in_prospect_to_order": 100, "order_to_delivery": 100
+    }
+    assert by_user[teammate].funnel == {"first_visits": 1, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
+    assert by_user[other_consultant].funnel == {"first_visits": 3, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
     assert figures(board.total) == {
         "contacts": (15, 6, 40), "prospecting": (2, 1, 50), "return_visits": (4, 3, 75),
         "test_drives": (4, 3, 75), "sales": (6, 4, 67),
     }
-    assert board.total.funnel == {"walkins": 7, "prospects": 4, "orders": 4, "deliveries": 2}
+    assert board.total.funnel == {"first_visits": 7, "walk_in_prospects": 4, "orders": 4, "deliveries": 2}
 
 
 def test_equal_sales_and_contacts_share_a_rank(login, sales_manager, frozen, consultant, teammate):
@@ -66,13 +67,13 @@ def test_equal_sales_and_contacts_share_a_rank(login, sales_manager, frozen, con
     assert [row.rank for row in board.rows] == [1, 1]
 
 
-def test_daily_trend_counts_contacts_walkins_and_orders_per_day(login, sales_manager, targets):
+def test_daily_trend_counts_contacts_visits_and_orders_per_day(login, sales_manager, targets):
     trend = login(sales_manager).get(URL, MARCH).context["board"].trend
 
     assert trend["days"] == list(range(1, 32))
     assert trend["contacts"][1] == 1 and trend["contacts"][9] == 2 and trend["contacts"][10] == 1
     assert sum(trend["contacts"]) == 6
-    assert trend["walkins"][9] == 7 and sum(trend["walkins"]) == 10
+    assert trend["visits"][9] == 7 and sum(trend["visits"]) == 10
     assert trend["orders"][9] == 2 and sum(trend["orders"]) == 4
 
 

@@ -10,14 +10,14 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:channels")
 RANGE = {"start": "2026-03-01", "end": "2026-03-20"}
-ZERO = {"walkins": 0, "prospects": 0, "orders": 0, "deliveries": 0}
+ZERO = {"visits": 0, "new_prospects": 0, "orders": 0, "deliveries": 0}
 
 
-def funnel(walkins, prospects, orders, deliveries):
-    return {"walkins": walkins, "prospects": prospects, "orders": orders, "deliveries": deliveries}
+def funnel(visits, new_prospects, orders, deliveries):
+    return {"visits": visits, "new_prospects": new_prospects, "orders": orders, "deliveries": deliveries}
 
 
-def test_walkins_prospects_orders_and_deliveries_per_channel(login, sales_manager, activity, codes):
+def test_visits_new_prospects_orders_and_deliveries_per_channel(login, sales_manager, activity, codes):
     report = login(sales_manager).get(URL, RANGE).context["report"]
 
     by_label = {row.label: row.figures for row in report.by_channel}

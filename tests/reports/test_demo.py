@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from accounts.demo import build_staff
-from reports import demo
+from demo import targets as targets_demo
+from demo.staff import build_staff
 from reports.models import MonthlyTarget
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_sets_this_and_last_months_targets_for_the_eight_consultants():
     staff = build_staff()
 
-    demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
+    targets_demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
 
     targets = MonthlyTarget.objects.all()
     assert targets.count() == 16
@@ -25,9 +25,9 @@ def test_demo_sets_this_and_last_months_targets_for_the_eight_consultants():
 def test_demo_is_deterministic_for_a_seed():
     staff = build_staff()
 
-    demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
+    targets_demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
     first = list(MonthlyTarget.objects.order_by("consultant", "month").values_list("contacts", "sales"))
-    demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
+    targets_demo.build(rng=random.Random(7), today=date(2026, 3, 18), staff=staff)
 
     assert list(MonthlyTarget.objects.order_by("consultant", "month").values_list("contacts", "sales")) == first
     assert MonthlyTarget.objects.count() == 16

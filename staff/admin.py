@@ -1,9 +1,12 @@
+"""The admin of users and teams: here, above accounts, because deactivating a user goes through the handover check."""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.roles import user_set_role
+from staff.services import StillAssigned, user_deactivate
 
 
 @admin.register(Team)
@@ -32,8 +35,6 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description=_("Deactivate selected users (after handing over their customers)"))
     def deactivate(self, request, queryset):
-        from owners.services import StillAssigned, user_deactivate
-
         for user in queryset.filter(is_active=True):
             try:
                 user_deactivate(user=user, by=request.user)

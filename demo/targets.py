@@ -1,11 +1,11 @@
-"""Demo data of the reports app: this month's and last month's targets for the eight consultants."""
+"""Demo monthly targets (the reports app): this month's and last month's targets for the eight consultants."""
 
 import random
 from datetime import date
 
 from accounts.models import User
 from reports.models import MonthlyTarget
-from reports.selectors import month_first, previous_month
+from reports.periods import month_first, previous_month
 
 
 def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:

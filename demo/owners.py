@@ -1,6 +1,6 @@
-"""Demo owners (SPEC §2, §5): three kinds of owners with cars delivered over the last three years,
+"""Demo owners: three kinds of owners with cars delivered over the last three years,
 insurance, accessories, maintenance, referrals making two VIPs, defeated customers, a handover.
-Deterministic for a given `rng`; runs after the leads demo (its own customers use 186… phones)."""
+Deterministic for a given `rng`; runs after the prospects demo (its own customers use 186… phones)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -11,8 +11,9 @@ from accounts.models import User
 from leads.models import CarModel, Colour, Customer, Defeat, DefeatReason
 from leads.services import customer_create, defeat_approve, defeat_file, order_record
 from owners.models import Accessory, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
-from owners.services import care_tasks_create, customers_handover, delivery_record, owner_create
+from owners.services import care_tasks_create, delivery_record, owner_create
 from owners.vin import with_check_digit
+from staff.services import customers_handover
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
