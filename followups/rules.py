@@ -1,8 +1,9 @@
 """Follow-up date arithmetic (docs/domain.md, "Grades" and "Follow-ups"): pure functions over plain values, no ORM.
 
 A prospect is first followed up within the grade's first deadline counted from the first contact;
-after that at least `times` every `per_days` days, so the next contact is due `per_days // times`
-days (at least one) after the last one. An appointment agreed with the customer wins over the rule,
+after that at least `times` contacts in every window of `per_days` days: the next contact is due
+`per_days` days after the `times`-th most recent contact day. "Twice every 3 days" so alternates
+gaps of 1 and 2 days; with too few contacts yet, the gap is `per_days // times` (at least one). An appointment agreed with the customer wins over the rule,
 and a date the consultant sets may bring the follow-up forward but never push it past the rule.
 """
 
@@ -27,12 +28,21 @@ class Due:
     kind: str  # "first_contact", "cadence" or "appointment": the Task.Kind values
 
 
-def rule_due(cadence: Cadence, *, first_contact: date, last_followup: date | None) -> Due:
-    """The latest date the rules allow for the next follow-up."""
+def rule_due(
+    cadence: Cadence, *, first_contact: date, last_followup: date | None, earlier_followups: tuple[date, ...] = ()
+) -> Due:
+    """The latest date the rules allow for the next follow-up.
+
+    `earlier_followups`: the contact days before `last_followup`, most recent first (only the first
+    `times - 1` matter).
+    """
     if last_followup is None:
         days = cadence.first_within_days if cadence.first_within_days is not None else cadence.interval_days
         return Due(first_contact + timedelta(days=days), "first_contact")
-    return Due(last_followup + timedelta(days=cadence.interval_days), "cadence")
+    window_start = ([last_followup, *earlier_followups] + [None] * cadence.times)[max(cadence.times, 1) - 1]
+    if window_start is None:
+        return Due(last_followup + timedelta(days=cadence.interval_days), "cadence")
+    return Due(max(window_start + timedelta(days=cadence.per_days), last_followup + timedelta(days=1)), "cadence")
 
 
 def next_due(
@@ -40,6 +50,7 @@ def next_due(
     *,
     first_contact: date,
     last_followup: date | None,
+    earlier_followups: tuple[date, ...] = (),
     appointment: date | None = None,
     requested: date | None = None,
     today: date,
@@ -51,7 +62,7 @@ def next_due(
     """
     if appointment is not None and appointment >= today:
         return Due(appointment, "appointment")
-    due = rule_due(cadence, first_contact=first_contact, last_followup=last_followup)
+    due = rule_due(cadence, first_contact=first_contact, last_followup=last_followup, earlier_followups=earlier_followups)
     if requested is not None and requested < due.on:
         return Due(max(requested, today), due.kind)
     return due

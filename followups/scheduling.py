@@ -6,10 +6,11 @@ returns the due date, and they write that date on the row in their own save. Thi
 writes a customer row. The cadence arithmetic itself is `followups.rules`.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from followups import rules
@@ -25,6 +26,24 @@ def active_cadences() -> dict[str, rules.Cadence]:
     }
 
 
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _earlier_followups(customer: Customer, cadence: rules.Cadence) -> tuple[date, ...]:
+    """The contact days before the last one, most recent first, as many as the cadence looks back."""
+    if cadence.times < 2 or customer.last_contact_on is None:
+        return ()
+    days = (
+        Contact.objects.filter(customer=customer, contacted_at__lt=day_start(customer.last_contact_on))
+        .annotate(day=TruncDate("contacted_at"))
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return tuple(days[: cadence.times - 1])
+
+
 def prospect_due(
     customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None
 ) -> rules.Due:
@@ -32,6 +51,7 @@ def prospect_due(
         cadence,
         first_contact=customer.first_contact_on,
         last_followup=customer.last_contact_on,
+        earlier_followups=_earlier_followups(customer, cadence),
         appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
         requested=requested,
         today=today,

@@ -1,6 +1,6 @@
 """Each preset's cadence on concrete dates (docs/domain.md, "Grades")."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -100,3 +100,44 @@ def test_activating_lotus_recomputes_open_prospects(consultant):
     customer.refresh_from_db()
     assert customer.next_followup_on == date(2026, 3, 6)
     assert Task.objects.get(customer=customer, status="open").due_on == date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(
+    "days_contacted, next_on",
+    [
+        ([date(2026, 3, 5)], date(2026, 3, 6)),  # one contact so far: per_days // times
+        ([date(2026, 3, 6), date(2026, 3, 5)], date(2026, 3, 8)),  # 5th and 6th: the 3-day window from the 6th
+        ([date(2026, 3, 8), date(2026, 3, 6), date(2026, 3, 5)], date(2026, 3, 9)),
+        ([date(2026, 3, 9), date(2026, 3, 8), date(2026, 3, 6)], date(2026, 3, 11)),
+    ],
+)
+def test_svw_a_twice_every_three_days_alternates_gaps_of_one_and_two_days(days_contacted, next_on):
+    last, *earlier = days_contacted
+
+    due = next_due(SVW["A"], first_contact=TODAY, last_followup=last, earlier_followups=tuple(earlier), today=last)
+
+    assert (due.on, due.kind) == (next_on, "cadence")
+
+
+def test_every_three_day_window_of_an_a_prospect_followed_as_due_holds_two_contacts():
+    contacted = [date(2026, 3, 5)]
+    while contacted[-1] < date(2026, 4, 5):
+        last, earlier = contacted[-1], tuple(reversed(contacted[:-1]))
+        contacted.append(next_due(SVW["A"], first_contact=TODAY, last_followup=last, earlier_followups=earlier, today=last).on)
+
+    windows = [sum(start <= day < start + timedelta(days=3) for day in contacted)
+               for start in (date(2026, 3, 5) + timedelta(days=n) for n in range(28))]
+    assert min(windows) == 2 and len(contacted) < 25  # two per 3 days (about 21 in a month), not daily (32)
+
+
+@pytest.mark.django_db
+def test_an_a_prospect_contacted_two_days_running_is_next_due_two_days_later(consultant):
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.get_default_timezone()), tick=False):
+        customer = prospect_create(consultant=consultant, grade="A")
+    for day in (3, 4):
+        with time_machine.travel(datetime(2026, 3, day, 10, 0, tzinfo=timezone.get_default_timezone()), tick=False):
+            contact_log(customer=customer, by=consultant, contacted_at=timezone.now(), method="phone",
+                        content="跟进", grade_after="A")
+
+    customer.refresh_from_db()
+    assert customer.next_followup_on == date(2026, 3, 6)  # the window of 3 days from the 3rd holds 3rd and 4th
