@@ -130,3 +130,18 @@ class Flags:
 
 def flags_for(user: User) -> Flags:
     return Flags(user)
+
+
+# --- Users and their privileges --------------------------------------------------------------------
+# Which users one may deactivate is a question of records: `accounts.visibility.users_deactivatable_by`.
+def may_change_user_roles(user: User) -> bool:
+    """Change a user's role or team (through `staff.services.user_change_role`): whoever runs the admin."""
+    return may_use_admin(user)
+
+
+def may_grant_admin_privileges(user: User) -> bool:
+    """Edit `is_superuser`, `is_staff`, groups and permissions, or a superuser's account: a superuser only.
+
+    The administrator role is not a superuser: it may not raise itself (or anyone) to one.
+    """
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)

@@ -50,7 +50,12 @@ def sync_role_groups(**kwargs) -> None:
 
 
 def user_set_role(*, user: User, role: str) -> None:
+    """Set the role, its group and `is_staff` (the admin's door); never `is_superuser`.
+
+    A superuser keeps `is_staff` whatever its role, or editing its role would lock it out of the admin.
+    Changing the role of a user who holds customers or tasks goes through `staff.services.user_change_role`.
+    """
     user.role = role
-    user.is_staff = role == User.Role.ADMINISTRATOR
+    user.is_staff = role == User.Role.ADMINISTRATOR or user.is_superuser
     user.save(update_fields=["role", "is_staff"])
     user.groups.set(Group.objects.filter(name=role))

@@ -38,10 +38,24 @@ def consultants_visible_to(user: User) -> QuerySet[User]:
 
 
 def users_deactivatable_by(user: User) -> QuerySet[User]:
-    """The users `user` may deactivate: a sales manager or the administrator anyone but themselves,
-    a showroom manager their team's consultants, anyone else no one."""
-    if user.sees_whole_dealership:
-        return User.objects.exclude(pk=user.pk)
-    if user.is_showroom_manager:
-        return consultants_visible_to(user)
-    return User.objects.none()
+    """The users `user` may deactivate. Only the administrator deactivates managers:
+
+    - the administrator (or a superuser): anyone but themselves;
+    - a sales manager: the consultants and reception;
+    - a showroom manager: their team's consultants;
+    - anyone else: no one.
+
+    A superuser's account is deactivated only by a superuser. The last active administrator is kept by
+    `staff.services.user_deactivate`, which needs a lock to count them.
+    """
+    if not user.is_active:
+        return User.objects.none()
+    if user.is_superuser or user.role == User.Role.ADMINISTRATOR:
+        users = User.objects.exclude(pk=user.pk)
+    elif user.role == User.Role.SALES_MANAGER:
+        users = User.objects.filter(role__in=[User.Role.CONSULTANT, User.Role.RECEPTION])
+    elif user.is_showroom_manager:
+        users = consultants_visible_to(user)
+    else:
+        return User.objects.none()
+    return users if user.is_superuser else users.exclude(is_superuser=True)

@@ -6,6 +6,7 @@ CELERY_BROKER_URL, Celery uses kombu's filesystem transport under var/, so
 CELERY_BROKER_URL (Redis), SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -133,13 +134,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock a username from one address out after repeated failures.
+# Login lockout (accounts/lockout.py): 5 failures lock a username from one address, and 20 failures
+# from one address, whatever the usernames, lock that address; for 15 minutes either way. The address
+# is the client's as `accounts.client_ip` reads it (see "Reverse proxy" below).
 AXES_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Reverse proxy: the client's address is read from CLIENT_IP_HEADER (a request.META key) only when the
+# direct peer is one of TRUSTED_PROXIES (addresses or CIDR ranges, comma-separated; default none, so
+# the header is never believed). README.md, "Behind a reverse proxy".
+try:
+    TRUSTED_PROXIES = [str(ipaddress.ip_network(item, strict=False)) for item in env_list("TRUSTED_PROXIES", "")]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip() or "HTTP_X_FORWARDED_FOR"
 
 # Sessions end after two idle hours (the expiry moves on with each request) and at browser close.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
@@ -182,9 +197,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task whose worker dies is delivered again after this many seconds; no task of ours
-    # is scheduled further ahead than this (countdown/eta), or Redis would deliver it twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    # Tasks are acknowledged when they end (acks_late). A task whose worker dies unacknowledged is
+    # delivered again once it has been out for CELERY_VISIBILITY_TIMEOUT seconds (default 5 minutes);
+    # each worker looks for such tasks every 10 s (restore interval 10 s, throttle 1), so a killed
+    # worker's daily job runs again within about 5 min 10 s. Hence two rules for every task: it
+    # finishes well within the timeout (the daily job takes seconds), and it is never sent with
+    # a countdown/eta beyond it, or Redis would deliver it twice.
+    try:
+        _visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"CELERY_VISIBILITY_TIMEOUT: {error}") from error
+    if _visibility_timeout <= 0:
+        raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be a positive number of seconds.")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

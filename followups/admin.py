@@ -28,7 +28,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 @admin.register(RunLog)
 class RunLogAdmin(admin.ModelAdmin):
-    list_display = ["day", "started_at", "duration_ms", "created", "closed", "marked_overdue", "escalated"]
+    list_display = ["day", "started_at", "finished_at", "duration_ms", "created", "closed", "marked_overdue", "escalated"]
     date_hierarchy = "day"
 
     def has_add_permission(self, request):

@@ -1,7 +1,7 @@
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import Within, limit_inputs
 from followups.models import GradeRule, HListNote, RuleSet
 
 
@@ -12,8 +12,8 @@ class RuleSetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["defeat_revisit_days"].validators.append(MinValueValidator(1))
-        self.fields["defeat_revisit_days"].widget.attrs["min"] = 1
+        self.fields["defeat_revisit_days"].validators.append(Within("cadence_days", typed=True))
+        limit_inputs(self)
 
 
 class GradeRuleForm(forms.ModelForm):
@@ -21,12 +21,14 @@ class GradeRuleForm(forms.ModelForm):
         model = GradeRule
         fields = ["first_within_days", "times", "per_days"]
 
+    # The rule data's bounds: a huge interval would push due dates past what the date arithmetic holds.
+    RULES = {"first_within_days": "first_within_days", "times": "cadence_times", "per_days": "cadence_days"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("times", "per_days"):
-            self.fields[name].validators.append(MinValueValidator(1))
-            self.fields[name].widget.attrs["min"] = 1
-        self.fields["first_within_days"].widget.attrs["min"] = 0
+        for name, rule in self.RULES.items():
+            self.fields[name].validators.append(Within(rule, typed=True))
+        limit_inputs(self)
 
 
 GradeRuleFormSet = forms.inlineformset_factory(

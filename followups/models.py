@@ -109,11 +109,16 @@ class Task(models.Model):
 
 
 class RunLog(models.Model):
-    """One run of the daily job."""
+    """One run of the daily job: written when it starts, completed when it ends.
+
+    A row whose `finished_at` stays empty is a run that did not end (its worker was killed); the
+    broker delivers the job again and the next row of the same day is complete.
+    """
 
     day = models.DateField(_("day"))
     started_at = models.DateTimeField(_("started"))
-    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)  # null until the run ends
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)  # null until the run ends
     created = models.PositiveIntegerField(_("created"), default=0)
     closed = models.PositiveIntegerField(_("closed"), default=0)
     marked_overdue = models.PositiveIntegerField(_("marked overdue"), default=0)

@@ -59,21 +59,28 @@ def filter_stuck(queryset: QuerySet[Customer], *, today: date) -> QuerySet[Custo
 
 # --- Today page ------------------------------------------------------------------------------------
 
-def tasks_for_user(user: User) -> QuerySet[Task]:
-    """The user's own pending tasks (a manager's escalations included), with the customer loaded."""
-    return (
-        Task.objects.filter(assignee=user, status__in=Task.PENDING)
-        .select_related("customer")
-        .order_by("due_on", "id")
+def _own_visible_tasks(user: User) -> QuerySet[Task]:
+    """The user's pending tasks on customers the user may see (the rule of `customers_for_user`).
+
+    Whoever a task is assigned to, a customer out of the user's sight (handed over to another team, say)
+    never shows on their lists nor in their badge.
+    """
+    return scope_to_user(
+        Task.objects.filter(assignee=user, status__in=Task.PENDING), user, consultant_field="customer__consultant"
     )
 
 
+def tasks_for_user(user: User) -> QuerySet[Task]:
+    """The user's own pending tasks (a manager's escalations included) on customers they may see, with the customer loaded."""
+    return _own_visible_tasks(user).select_related("customer").order_by("due_on", "id")
+
+
 def nav_counts(user: User) -> dict[str, int]:
-    """Badge numbers for the navigation, one query: {"today": tasks due today or overdue}."""
+    """Badge numbers for the navigation, one query: {"today": tasks due today or overdue}, as the today page lists them."""
     if not (user.is_consultant or user.is_manager):
         return {}
     today = timezone.localdate()
-    return {"today": Task.objects.filter(assignee=user, status__in=Task.PENDING, due_on__lte=today).count()}
+    return {"today": _own_visible_tasks(user).filter(due_on__lte=today).count()}
 
 
 def appointments_for(user: User, *, day: date) -> QuerySet[Customer]:

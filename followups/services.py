@@ -39,8 +39,12 @@ def prospects_reschedule(*, by: User) -> int:
     return len(ids)
 
 
-def _missing_prospect_tasks(day: date) -> int:
-    """Open prospects without their open task get one (healing a gap; the constraint keeps it single)."""
+def _missing_prospect_tasks(as_of: date) -> int:
+    """Open prospects without their open task get one (healing a gap; the constraint keeps it single).
+
+    The task is the customer's next follow-up from now on, so it is dated as of `as_of` (never a
+    past run's day: an appointment already past today does not become the task).
+    """
     cadences = scheduling.active_cadences()
     pending = Task.objects.filter(customer=OuterRef("pk"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
     created = 0
@@ -59,11 +63,11 @@ def _missing_prospect_tasks(day: date) -> int:
             cadence = cadences.get(customer.grade)
             if cadence is None:
                 continue
-            due = scheduling.prospect_due(customer, cadence, today=day)
+            due = scheduling.prospect_due(customer, cadence, today=as_of)
             rows.append(
                 Task(
                     customer=customer, kind=due.kind, due_on=due.on, assignee_id=customer.consultant_id,
-                    status=Task.Status.OVERDUE if due.on < day else Task.Status.OPEN,
+                    status=Task.Status.OVERDUE if due.on < as_of else Task.Status.OPEN,
                     reason=customer.next_followup_reason,
                 )
             )
@@ -72,8 +76,8 @@ def _missing_prospect_tasks(day: date) -> int:
         created += Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count() - before
 
 
-def _mark_overdue(day: date) -> int:
-    return Task.objects.filter(status=Task.Status.OPEN, due_on__lt=day).update(status=Task.Status.OVERDUE)
+def _mark_overdue(as_of: date) -> int:
+    return Task.objects.filter(status=Task.Status.OPEN, due_on__lt=as_of).update(status=Task.Status.OVERDUE)
 
 
 def _close_orphans() -> int:
@@ -83,11 +87,11 @@ def _close_orphans() -> int:
     )
 
 
-def _close_resolved_escalations(day: date) -> int:
-    """An escalation is done once its customer is no longer overdue by a day."""
+def _close_resolved_escalations(as_of: date) -> int:
+    """An escalation is done once its customer is no longer overdue by a day as of `as_of`."""
     still_late = Task.objects.filter(
         customer=OuterRef("customer_id"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING,
-        due_on__lte=day - timedelta(days=1),
+        due_on__lte=as_of - timedelta(days=1),
     )
     return (
         Task.objects.filter(kind=Task.Kind.ESCALATION, status__in=Task.PENDING)
@@ -127,22 +131,38 @@ EXTRA_STEPS: list = []
 
 
 def followups_run_daily(*, day: date) -> RunLog:
-    """The daily job. Safe to run twice, late, or concurrently: the task constraints forbid duplicates."""
-    started_at = timezone.now()
+    """The daily job for `day`. Safe to run twice, late, or concurrently: the task constraints forbid duplicates.
+
+    A run for a past day (`run_followups --date`, a late or redelivered message) never judges
+    "overdue" by that day's view, so running for `day` and then today leaves the prospects' tasks
+    and the escalations exactly as today's run alone would:
+
+    - The **state of now** is judged as of `as_of = max(day, today)` (today: `timezone.localdate()`):
+      an escalation is closed only if its prospect is no longer overdue *today*; a missing prospect
+      task is dated from today; open tasks due before today are marked overdue.
+    - The **dated steps** (`EXTRA_STEPS`: care plan, birthdays, insurance, revisits) create the tasks
+      due in the week up to `day`, what beat would have created that morning (marked overdue, being
+      past). They may reach a few days further back than today's week; nothing else differs.
+    - **Escalations** are created only by a run for today or a later day, due on `day`: a past run
+      escalates nothing, so no escalation is back-dated; the next run for today makes them.
+
+    A run for a future day (by hand) judges everything as of that day, as before.
+
+    The `RunLog` row is written when the run starts and completed (`finished_at`, counts) when it
+    ends: a run that was cut short stays visible as unfinished.
+    """
+    today = timezone.localdate()
+    as_of = max(day, today)
+    run = RunLog.objects.create(day=day, started_at=timezone.now())
     clock = time.monotonic()
-    closed = _close_orphans() + _close_resolved_escalations(day)
-    created = _missing_prospect_tasks(day) + sum(step(day) for step in EXTRA_STEPS)
-    marked_overdue = _mark_overdue(day)
-    escalated = _escalate(day)
-    return RunLog.objects.create(
-        day=day,
-        started_at=started_at,
-        duration_ms=int((time.monotonic() - clock) * 1000),
-        created=created,
-        closed=closed,
-        marked_overdue=marked_overdue,
-        escalated=escalated,
-    )
+    run.closed = _close_orphans() + _close_resolved_escalations(as_of)
+    run.created = _missing_prospect_tasks(as_of) + sum(step(day) for step in EXTRA_STEPS)
+    run.marked_overdue = _mark_overdue(as_of)
+    run.escalated = _escalate(day) if day >= today else 0
+    run.duration_ms = int((time.monotonic() - clock) * 1000)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["closed", "created", "marked_overdue", "escalated", "duration_ms", "finished_at"])
+    return run
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.permissions import allowed
+from common import bounds
 from followups import selectors
 from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm
 from followups.models import GradeRule, RuleSet
@@ -61,9 +62,12 @@ def morning(request: HttpRequest) -> HttpResponse:
 # --- Weekly H-grade list ---------------------------------------------------------------------------
 
 def _week_start(request: HttpRequest) -> date:
+    """The Monday of `?week=` (any day of it); the current week when missing, malformed or out of range."""
     try:
         day = date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
     except ValueError:
+        day = None
+    if not bounds.within("report_period", day):
         day = timezone.localdate()
     return selectors.week_start_of(day)
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import Within
+
 User = settings.AUTH_USER_MODEL
 
 
@@ -107,7 +109,7 @@ class Customer(models.Model):
     region = models.CharField(_("region / district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
-    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True, validators=[Within("birthday")])
     best_contact_time = models.CharField(_("best time and place to visit"), max_length=100, blank=True)
     interests = models.CharField(_("interests"), max_length=200, blank=True)
     decision_maker = models.CharField(_("purchase decision maker"), max_length=50, blank=True)
@@ -118,8 +120,12 @@ class Customer(models.Model):
     budget = models.CharField(_("budget"), max_length=50, blank=True)
     payment = models.CharField(_("payment"), max_length=4, choices=Payment.choices, blank=True)
     loan_bank = models.CharField(_("loan bank"), max_length=50, blank=True)
-    loan_term_months = models.PositiveSmallIntegerField(_("loan term (months)"), null=True, blank=True)
-    loan_monthly_payment = models.DecimalField(_("monthly payment"), max_digits=10, decimal_places=2, null=True, blank=True)
+    loan_term_months = models.PositiveSmallIntegerField(
+        _("loan term (months)"), null=True, blank=True, validators=[Within("loan_term")]
+    )
+    loan_monthly_payment = models.DecimalField(
+        _("monthly payment"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[Within("amount")]
+    )
     trade_in = models.CharField(_("trade-in car"), max_length=100, blank=True)
     competitor_models = models.CharField(_("competitor models considered"), max_length=200, blank=True)
 
@@ -127,14 +133,16 @@ class Customer(models.Model):
     intake = models.CharField(_("intake"), max_length=20, choices=Intake.choices, default=Intake.WALK_IN)
     consultant = models.ForeignKey(User, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="customers")
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.N)
-    graded_on = models.DateField(_("graded on"))
+    graded_on = models.DateField(_("graded on"), validators=[Within("record_date")])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
-    first_contact_on = models.DateField(_("first contact"))
-    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
-    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    first_contact_on = models.DateField(_("first contact"), validators=[Within("record_date")])
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, validators=[Within("record_date")])
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True, validators=[Within("followup_date")])
     next_followup_reason = models.CharField(_("reason for next follow-up"), max_length=200, blank=True)
-    appointment_at = models.DateTimeField(_("agreed appointment"), null=True, blank=True)
+    appointment_at = models.DateTimeField(
+        _("agreed appointment"), null=True, blank=True, validators=[Within("appointment_time")]
+    )
 
     card_status = models.CharField(_("card"), max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING)
     card_signed_by = models.ForeignKey(User, verbose_name=_("signed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -279,12 +287,12 @@ class Contact(SubmissionKeyed):
         HOME_VISIT = "home_visit", _("Home visit")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
-    contacted_at = models.DateTimeField(_("contacted at"))
+    contacted_at = models.DateTimeField(_("contacted at"), validators=[Within("contact_time")])
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     content = models.TextField(_("content"))
     result = models.CharField(_("result"), max_length=200, blank=True)
     grade_after = models.CharField(_("grade after"), max_length=1, choices=Customer.Grade.choices)
-    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True, validators=[Within("followup_date")])
     next_followup_reason = models.CharField(_("reason for next follow-up"), max_length=200, blank=True)
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("by"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -303,10 +311,10 @@ class Contact(SubmissionKeyed):
 class Visit(SubmissionKeyed):
     """One walk-in party on the visit register (来店客户登记表)."""
 
-    visit_date = models.DateField(_("date"))
+    visit_date = models.DateField(_("date"), validators=[Within("record_date")])
     arrived_at = models.TimeField(_("arrival"))
     left_at = models.TimeField(_("left"), null=True, blank=True)
-    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1, validators=[Within("party_size")])
     is_first_visit = models.BooleanField(_("first visit"), default=True)
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="visits", verbose_name=_("consultant"))
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="visits")
@@ -321,6 +329,13 @@ class Visit(SubmissionKeyed):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Who wrote the row last and when; `version` is bumped by every write of register_services, so a
+    # completion form opened before someone else's change is refused (docs/domain.md, "Data quality").
+    updated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["visit_date", "arrived_at", "id"]
@@ -339,7 +354,7 @@ class Visit(SubmissionKeyed):
 class PhoneCall(SubmissionKeyed):
     """One phone-in on the phone register (来电客户登记表)."""
 
-    call_date = models.DateField(_("date"))
+    call_date = models.DateField(_("date"), validators=[Within("record_date")])
     called_at = models.TimeField(_("time"))
     # True when the call brought a new customer in (the phone was not known yet).
     is_new_caller = models.BooleanField(_("new caller"), default=False)
@@ -364,9 +379,9 @@ class PhoneCall(SubmissionKeyed):
 class DutySlot(models.Model):
     """A consultant on duty on a day, in the reception rotation's order (接待轮序)."""
 
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=[Within("plan_date")])
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="duty_slots", verbose_name=_("consultant"))
-    position = models.PositiveSmallIntegerField(_("order"))
+    position = models.PositiveSmallIntegerField(_("order"), validators=[Within("duty_position")])
 
     class Meta:
         ordering = ["day", "position"]
@@ -375,11 +390,13 @@ class DutySlot(models.Model):
 
 class Order(SubmissionKeyed):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
-    ordered_on = models.DateField(_("order date"))
+    ordered_on = models.DateField(_("order date"), validators=[Within("record_date")])
     car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, verbose_name=_("model"))
     colour = models.ForeignKey(Colour, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("colour"))
-    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True)
-    deposit = models.DecimalField(_("deposit"), max_digits=12, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[Within("price")])
+    deposit = models.DecimalField(
+        _("deposit"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[Within("price")]
+    )
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="orders", verbose_name=_("consultant"))
     created_at = models.DateTimeField(auto_now_add=True)
 

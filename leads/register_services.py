@@ -48,6 +48,8 @@ def visit_add(
             phone=phone,
             is_first_visit=not (phone and Customer.objects.filter(phone=phone).exists()),
             created_by=by,
+            updated_by=by,
+            updated_at=timezone.now(),
             submission_key=submission_key,
         )
 
@@ -91,13 +93,18 @@ def visit_complete(
     arrived_at: time | None = None,
     party_size: int | None = None,
     consultant: User | None = None,
+    version: int | None = None,
 ) -> Visit:
     """The consultant completes the row: a new phone makes a walk-in customer card, a known one attaches.
 
     A repeat visit of someone else's customer attaches without changing (or revealing) that card.
     `arrived_at`, `party_size` and `consultant` are the manager's corrections of reception's part.
+    `version` is the row's version when the form was opened: if someone wrote the row since, nothing is
+    saved and the error names who and when (docs/domain.md, "Data quality").
     """
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if version is not None and version != visit.version:
+        raise ValidationError(_stale_message(visit), code="stale")
     _correct_reception_part(visit, arrived_at=arrived_at, party_size=party_size, consultant=consultant)
     if left_at <= visit.arrived_at:
         raise ValidationError({"left_at": _("The leave time must be after the arrival time.")})
@@ -111,15 +118,32 @@ def visit_complete(
             intake=Customer.Intake.WALK_IN,
             on=visit.visit_date,
         )
+    now = timezone.now()
     completed = {
         "left_at": left_at, "name": name, "phone": phone, "grade": grade, "channel": channel, "car_model": car_model,
         "colour": colour, "discussion": discussion, "test_drive": test_drive,
-        "completed_at": visit.completed_at or timezone.now(),
+        "completed_at": visit.completed_at or now, "updated_by": by, "updated_at": now, "version": visit.version + 1,
     }
     for field_name, value in completed.items():
         setattr(visit, field_name, value)
-    visit.save()
+    visit.save(update_fields=[
+        *completed, "arrived_at", "party_size", "consultant", "customer", "is_first_visit",
+    ])
     return visit
+
+
+def _stale_message(visit: Visit) -> str:
+    """Who wrote the row after the form was opened, and when."""
+    who = visit.updated_by if visit.updated_by_id else _("Someone")
+    when = timezone.localtime(visit.updated_at).strftime("%Y-%m-%d %H:%M:%S") if visit.updated_at else ""
+    if visit.completed_at and visit.completed_at == visit.updated_at:
+        message = _("%(user)s completed this row at %(time)s after you opened it.")
+    else:
+        message = _("%(user)s changed this row at %(time)s after you opened it.")
+    return " ".join([
+        message % {"user": who, "time": when},
+        _("Your changes were not saved: review the row and enter them again."),
+    ])
 
 
 def _correct_reception_part(visit: Visit, *, arrived_at: time | None, party_size: int | None, consultant: User | None) -> None:

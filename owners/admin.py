@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
+from owners.models import Accessory, CareMilestone, ImportBatch, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
 
 
 @admin.register(CareMilestone)
@@ -16,6 +16,22 @@ class VehicleAdmin(admin.ModelAdmin):
     list_filter = ["source"]
     raw_id_fields = ["customer"]
     readonly_fields = ["created_by"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The log of imports (who uploaded which file, when, what was taken); the rows are not shown."""
+
+    list_display = ["file_name", "created_by", "created_at", "status", "row_count", "taken", "refused", "done_at"]
+    list_filter = ["status"]
+    fields = list_display + ["expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(InsurancePolicy, raw_id_fields=["vehicle"], list_display=["vehicle", "year", "insurer"])

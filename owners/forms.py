@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts import permissions
 from accounts.visibility import consultants_visible_to
+from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Colour, Customer, DefeatReason
 from leads.phones import normalise_phone
@@ -26,6 +27,8 @@ class VehicleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["car_model"].queryset = CarModel.objects.filter(is_active=True)
         self.fields["colour"].queryset = Colour.objects.filter(is_active=True)
+        limit_inputs(self)
+        self.fields["delivered_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_vin(self):
         return normalise_vin(self.cleaned_data["vin"])
@@ -35,7 +38,7 @@ class VehicleForm(forms.ModelForm):
         registered, delivered = cleaned.get("registered_on"), cleaned.get("delivered_on")
         if delivered and delivered > timezone.localdate():
             self.add_error("delivered_on", _("The delivery date cannot be in the future."))
-        if registered and delivered and registered > delivered + timezone.timedelta(days=60):
+        if registered and delivered and (registered - delivered).days > 60:  # no date arithmetic past 9999
             self.add_error("registered_on", _("The registration date is long after the delivery date."))
         if not cleaned.get("car_model") and not cleaned.get("model_name"):
             self.add_error("car_model", _("Choose a model, or type the model of another brand."))
@@ -60,7 +63,7 @@ class OwnerCreateForm(SubmissionKeyMixin):
     name = forms.CharField(label=_("name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=30)
     gender = forms.ChoiceField(label=_("gender"), choices=[("", "—"), *Customer.Gender.choices], required=False)
-    birthday = forms.DateField(label=_("birthday"), required=False, widget=DATE)
+    birthday = forms.DateField(label=_("birthday"), required=False, widget=DATE, validators=[Within("birthday", typed=True)])
     region = forms.CharField(label=_("region / district"), max_length=50, required=False)
     consultant = forms.ModelChoiceField(label=_("consultant"), queryset=User.objects.none())
 
@@ -71,6 +74,7 @@ class OwnerCreateForm(SubmissionKeyMixin):
         self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
         if permissions.may_hold_customers(user):
             self.fields["consultant"].initial = user.pk
+        limit_inputs(self)
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data["phone"])
@@ -92,6 +96,7 @@ class InsuranceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["vehicle"].queryset = Vehicle.objects.filter(customer=customer)
         self.fields["year"].initial = timezone.localdate().year
+        limit_inputs(self)
 
 
 class MaintenanceForm(forms.ModelForm):
@@ -103,6 +108,7 @@ class MaintenanceForm(forms.ModelForm):
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vehicle"].queryset = Vehicle.objects.filter(customer=customer)
+        limit_inputs(self)
 
 
 class AccessoryForm(forms.ModelForm):
@@ -114,16 +120,18 @@ class AccessoryForm(forms.ModelForm):
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        limit_inputs(self)
 
 
 class ReferralForm(forms.Form):
     prospect_phone = forms.CharField(label=_("Phone of the prospect they brought"), max_length=30)
-    referred_on = forms.DateField(label=_("referred on"), widget=DATE)
+    referred_on = forms.DateField(label=_("referred on"), widget=DATE, validators=[Within("record_date", typed=True)])
 
     def __init__(self, *args, customer: Customer, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["referred_on"].initial = timezone.localdate()
+        limit_inputs(self)
 
     def clean_prospect_phone(self):
         from leads.selectors import customers_for_user
@@ -148,11 +156,13 @@ class DefeatedFilterForm(forms.Form):
     brand = forms.CharField(label=_("brand bought"), max_length=50, required=False)
     consultant = forms.ModelChoiceField(label=_("consultant"), queryset=User.objects.none(), required=False)
     month = forms.DateField(label=_("month of defeat"), required=False, input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                            validators=[Within("report_period", typed=True)])
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = consultants_visible_to(user)
+        limit_inputs(self)
 
 
 class OwnerFilterForm(forms.Form):
@@ -188,6 +198,7 @@ class MilestoneForm(forms.ModelForm):
         for name, field in self.fields.items():
             css = "form-check-input" if name == "is_active" else ("form-select form-select-sm" if name == "kind" else "form-control form-control-sm")
             field.widget.attrs["class"] = css
+        limit_inputs(self)
 
 
 MilestoneFormSet = forms.modelformset_factory(CareMilestone, form=MilestoneForm, extra=1)

@@ -1,32 +1,62 @@
 """Import of existing owners and prospects from .xlsx or .csv (docs/domain.md, "Data quality").
 
+A file is read with bounded work before any row is checked: an .xlsx is refused unread when its zip
+parts unpack too large or too well (a zip bomb), or hold more rows, cells or strings than a sheet of
+`MAX_ROWS` rows needs; it is then streamed row by row, stopping at the row limit or the time limit.
+The rows wait for the confirmation in an `ImportBatch` (the session holds nothing of them).
+
 Each row is checked, then written in its own savepoint: a bad row never stops the good ones nor
-half-writes a customer. A phone that already exists is matched (blank details filled in, the
-vehicle attached), never duplicated.
+half-writes a customer, whatever the error. A phone that already exists is matched (blank details
+filled in, the vehicle attached), never duplicated.
 """
 
 import csv
 import io
+import logging
+import re
+import time
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 
 from accounts import permissions
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
+from common import bounds
 from leads.models import CarModel, Colour, Customer
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
 from leads.services import customer_blanks_fill, customer_create
-from owners.models import Vehicle
+from owners.models import ImportBatch, Vehicle
 from owners.services import owner_create, vehicle_add
 from owners.vin import normalise_vin, with_check_digit
 
-MAX_ROWS = 2000
+logger = logging.getLogger(__name__)
+
+# Limits of one file. The form refuses an upload over 5 MB; a 2,000-row file of the template's 16
+# columns is about 120 KB as .xlsx, 1.6 MB unpacked, and reads in 0.3 s.
+MAX_ROWS = 2000  # data rows (docs/domain.md, "Data quality")
+MAX_COLUMNS = 50  # columns read of a row; the template has 16
+MAX_SHEET_ROWS = 5 * MAX_ROWS  # rows a sheet may declare or hold, blank and formatted ones included
+MAX_CELL_CHARS = 200  # text kept of one cell: more than any column takes, so a longer cell is refused
+MAX_PARTS = 200  # members of the .xlsx zip
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # all members unpacked
+MAX_RATIO = 100  # unpacked / packed size of a member over 1 MB; spreadsheet XML packs about 15 times
+# openpyxl spends about 10 µs on a cell and 30 µs on a shared string (it reads them all on opening):
+# these two bound its work to about a second whatever the file holds.
+MAX_CELLS = 32 * MAX_ROWS  # <c> elements in the workbook: twice the template's width
+MAX_STRINGS = 15 * MAX_ROWS  # shared strings (<si>): different texts
+PARSE_SECONDS = 5.0  # wall clock for reading one file, checked between rows
+BATCH_LIFETIME = timedelta(hours=1)  # how long a preview waits for its confirmation
 
 # (column, required, description) — the documented layout, shown on the page and in the template.
 COLUMNS = [
@@ -78,6 +108,12 @@ class RowResult:
         return not self.errors
 
 
+# Characters a cell may not keep: line breaks and tabs become a space, other control characters
+# (NUL among them, which PostgreSQL refuses in text) and lone surrogates are dropped.
+_BREAKS = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -87,58 +123,162 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = _CONTROLS.sub("", _BREAKS.sub(" ", str(value)))
+    return text.strip()[:MAX_CELL_CHARS]
+
+
+def _too_many_rows() -> ValidationError:
+    return ValidationError(
+        _("The file has more than %(max)d rows: at most %(max)d rows per file. Split it into smaller files.")
+        % {"max": MAX_ROWS}
+    )
+
+
+# Element counts of the package's XML, taken before openpyxl parses any of it (the tags may carry a
+# namespace prefix). Each costs openpyxl a few microseconds; the counts bound its work.
+_ELEMENTS = {
+    "rows": re.compile(rb"<(?:[\w.-]+:)?row[\s/>]"),
+    "cells": re.compile(rb"<(?:[\w.-]+:)?c[\s/>]"),
+    "strings": re.compile(rb"<(?:[\w.-]+:)?si[\s/>]"),
+}
+_DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# XML in UTF-16 (with or without its byte-order mark), which the counts above would not see.
+_UTF16_XML = re.compile(rb"(?:\xff\xfe|\xfe\xff)?(?:<\x00|\x00<)")
+
+
+def _xlsx_check(upload) -> None:
+    """Refuse a workbook whose zip parts unpack too large or too well, or hold too much, unparsed."""
+    try:
+        archive = zipfile.ZipFile(upload)
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The file is not an .xlsx workbook (it is not a zip archive)."))
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise ValidationError(_("The workbook has more than %(max)d parts.") % {"max": MAX_PARTS})
+        if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+            raise ValidationError(
+                _("The workbook unpacks to more than %(mb)d MB; a sheet of %(rows)d rows needs far less. "
+                  "Save only the customer sheet in a new workbook.") % {"mb": MAX_UNPACKED_BYTES // 2**20, "rows": MAX_ROWS}
+            )
+        for part in parts:
+            if part.file_size > 2**20 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                raise ValidationError(
+                    _("The workbook is packed suspiciously tight (a part unpacks to %(ratio)d times its size); "
+                      "it was refused unread.") % {"ratio": part.file_size // max(part.compress_size, 1)}
+                )
+        counts = dict.fromkeys(_ELEMENTS, 0)
+        for part in parts:
+            data = archive.read(part)  # zipfile stops at the declared size, so at most MAX_UNPACKED_BYTES
+            if _DECLARATIONS.search(data):
+                raise ValidationError(_("The workbook holds XML declarations that spreadsheets do not use; it was refused unread."))
+            if _UTF16_XML.match(data):
+                raise ValidationError(_("The workbook's XML is not UTF-8; save it again from Excel or WPS."))
+            for name, pattern in _ELEMENTS.items():
+                counts[name] += sum(1 for _match in pattern.finditer(data))
+    if counts["rows"] > MAX_SHEET_ROWS:
+        raise _too_many_rows()
+    if counts["cells"] > MAX_CELLS or counts["strings"] > MAX_STRINGS:
+        if counts["rows"] > MAX_ROWS + 1:
+            raise _too_many_rows()
+        raise ValidationError(
+            _("The workbook has more than %(max)d cells or %(strings)d different texts; keep only the customer "
+              "sheet and the template's columns.") % {"max": MAX_CELLS, "strings": MAX_STRINGS}
+        )
+
+
+def _xlsx_table(upload, deadline: float) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the first sheet, streamed; the workbook is checked unparsed first."""
+    _xlsx_check(upload)
+    _before(deadline)
+    upload.seek(0)
+    book = load_workbook(upload, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        # The dimension record, when the file has one: what the sheet says it spans.
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS or (sheet.max_column or 0) > MAX_COLUMNS:
+            raise ValidationError(
+                _("The sheet spans %(rows)d rows and %(columns)d columns; at most %(max_rows)d rows and "
+                  "%(max_columns)d columns are read.")
+                % {"rows": sheet.max_row, "columns": sheet.max_column, "max_rows": MAX_SHEET_ROWS, "max_columns": MAX_COLUMNS}
+            )
+        yield from enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
+    finally:
+        book.close()
+
+
+def _csv_table(upload) -> Iterator[tuple[int, list]]:
+    raw = upload.read()  # at most the form's 5 MB
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    yield from enumerate(csv.reader(io.StringIO(text)), start=1)
+
+
+def _before(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise ValidationError(
+            _("Reading the file took longer than %(seconds)d seconds and was stopped. Split it into smaller files.")
+            % {"seconds": PARSE_SECONDS}
+        )
 
 
 def read_rows(upload) -> list[dict[str, str]]:
-    """The data rows of an uploaded file as dicts of text, or ValidationError if it cannot be read."""
-    name = upload.name.lower()
-    try:
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
+    """The data rows of an uploaded file as dicts of text, or ValidationError if it cannot be read.
 
-            sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
-            table = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-        else:
-            raw = upload.read()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise ValidationError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-            table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    Reading stops at the first row past `MAX_ROWS` (or past `PARSE_SECONDS`): the rest is never read.
+    """
+    deadline = time.monotonic() + PARSE_SECONDS
+    table = _xlsx_table(upload, deadline) if upload.name.lower().endswith(".xlsx") else _csv_table(upload)
+    header: list[str] | None = None
+    rows = []
+    try:
+        for line, values in table:
+            _before(deadline)
+            if line > MAX_SHEET_ROWS:
+                raise _too_many_rows()
+            texts = [_text(value) for value in values[:MAX_COLUMNS]]
+            if not any(texts):
+                continue
+            if header is None:
+                header = [text.lower() for text in texts]
+                missing = [name for name, required, _help in COLUMNS if required and name not in header]
+                if missing:
+                    raise ValidationError(_("Missing columns: %(columns)s. Use the template.") % {"columns": ", ".join(missing)})
+                continue
+            if len(rows) == MAX_ROWS:
+                raise _too_many_rows()
+            row = {name: (texts[i] if i < len(texts) else "") for i, name in enumerate(header) if name in COLUMN_NAMES}
+            row["_line"] = str(line)
+            rows.append(row)
     except ValidationError:
         raise
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+    except Exception as error:  # openpyxl and csv raise many kinds for a damaged file
         raise ValidationError(_("The file could not be read (%(error)s).") % {"error": type(error).__name__})
-    table = [row for row in table if any(row)]
-    if not table:
+    finally:
+        table.close()
+    if header is None:
         raise ValidationError(_("The file is empty."))
-    header = [cell.strip().lower() for cell in table[0]]
-    missing = [name for name, required, _help in COLUMNS if required and name not in header]
-    if missing:
-        raise ValidationError(_("Missing columns: %(columns)s. Use the template.") % {"columns": ", ".join(missing)})
-    if len(table) - 1 > MAX_ROWS:
-        raise ValidationError(_("At most %(max)d rows per file.") % {"max": MAX_ROWS})
-    rows = []
-    for line, values in enumerate(table[1:], start=2):
-        row = {name: (values[i] if i < len(values) else "") for i, name in enumerate(header) if name in COLUMN_NAMES}
-        row["_line"] = str(line)
-        rows.append(row)
     return rows
 
 
-def _date(text: str, label: str, errors: list[str]) -> date | None:
+def _date(text: str, label: str, errors: list[str], *, rule: str = "record_date") -> date | None:
+    """The column's date, kept to the same bounds as the forms' (`common.bounds`)."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10])
+        value = date.fromisoformat(text[:10])
     except ValueError:
         errors.append(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": label, "value": text})
         return None
+    refusals = bounds.check(rule, value)
+    errors.extend(f"{label}: {message}" for message in refusals)
+    return None if refusals else value
 
 
 @dataclass
@@ -149,6 +289,15 @@ class Plan:
     vehicle_fields: dict = field(default_factory=dict)
     consultant: User | None = None
     existing: Customer | None = None
+
+
+def _text_field(row: dict[str, str], column: str, model, field_name: str, errors: list) -> str:
+    """The column's text, refused (not cut) when longer than the model field it is written to."""
+    text = row.get(column, "").strip()
+    limit = model._meta.get_field(field_name).max_length
+    if len(text) > limit:
+        errors.append(_("%(column)s is longer than %(max)d characters.") % {"column": column, "max": limit})
+    return text
 
 
 def _person(row: dict[str, str], errors: list) -> dict:
@@ -167,8 +316,9 @@ def _person(row: dict[str, str], errors: list) -> dict:
     gender = {"男": "M", "女": "F"}.get(row.get("gender", "").strip(), gender)
     if gender and gender not in ("M", "F"):
         errors.append(_("gender must be M or F."))
-    birthday = _date(row.get("birthday", ""), _("birthday"), errors)
-    return {"name": name, "phone": phone, "gender": gender, "birthday": birthday, "region": row.get("region", "").strip()[:50]}
+    birthday = _date(row.get("birthday", ""), _("birthday"), errors, rule="birthday")
+    region = _text_field(row, "region", Customer, "region", errors)
+    return {"name": name, "phone": phone, "gender": gender, "birthday": birthday, "region": region}
 
 
 def _consultant(row: dict[str, str], *, by: User, codes: dict, errors: list) -> User | None:
@@ -211,8 +361,9 @@ def _vehicle(row: dict[str, str], *, kind: str, car_model, colour, phone: str, e
     if vin and Vehicle.objects.filter(vin=vin).exclude(customer__phone=phone).exists():
         errors.append(_("vin: this VIN belongs to another customer's car."))
     return {
-        "vin": vin, "plate": row.get("plate", "").strip()[:20], "car_model": car_model, "colour": colour,
-        "brand": row.get("brand", "").strip()[:50], "model_name": row.get("model", "").strip()[:50],
+        "vin": vin, "plate": _text_field(row, "plate", Vehicle, "plate", errors), "car_model": car_model, "colour": colour,
+        "brand": _text_field(row, "brand", Vehicle, "brand", errors),
+        "model_name": _text_field(row, "model", Vehicle, "model_name", errors),
         "delivered_on": delivered_on, "registered_on": _date(row.get("registered_on", ""), _("registration date"), errors),
     }
 
@@ -262,10 +413,21 @@ def _codes(by: User) -> dict:
     }
 
 
+def _checked(row: dict[str, str], *, by: User, codes: dict) -> Plan:
+    """The row's plan; a row whose check fails unexpectedly is refused with that reason, not a 500."""
+    try:
+        return _plan(row, by=by, codes=codes)
+    except Exception as error:
+        logger.exception("import: line %s could not be checked", row.get("_line"))
+        result = RowResult(number=int(row.get("_line") or 0), name=row.get("name", ""), phone=row.get("phone", ""))
+        result.errors.append(_("this row could not be checked (%(error)s).") % {"error": type(error).__name__})
+        return Plan(result=result)
+
+
 def rows_check(rows: list[dict[str, str]], *, by: User) -> list[RowResult]:
     """What would be taken or refused, without writing anything (the preview)."""
     codes = _codes(by)
-    return [_plan(row, by=by, codes=codes).result for row in rows]
+    return [_checked(row, by=by, codes=codes).result for row in rows]
 
 
 def _apply(plan: Plan, *, by: User) -> None:
@@ -289,11 +451,11 @@ def _apply(plan: Plan, *, by: User) -> None:
 
 
 def rows_import(rows: list[dict[str, str]], *, by: User) -> list[RowResult]:
-    """Write each good row in its own savepoint; report every row."""
+    """Write each good row in its own savepoint; report every row, whatever fails in one of them."""
     codes = _codes(by)
     results = []
     for row in rows:
-        plan = _plan(row, by=by, codes=codes)
+        plan = _checked(row, by=by, codes=codes)
         if plan.result.ok:
             try:
                 with transaction.atomic():
@@ -301,7 +463,50 @@ def rows_import(rows: list[dict[str, str]], *, by: User) -> list[RowResult]:
             except (ValidationError, IntegrityError) as error:
                 plan.result.errors.append(_("not saved: %(error)s") % {"error": error})
                 plan.result.action = ""
+            except Exception as error:  # the savepoint is rolled back: nothing of the row stays
+                logger.exception("import: line %s could not be saved", row.get("_line"))
+                plan.result.errors.append(_("not saved: unexpected error (%(error)s).") % {"error": type(error).__name__})
+                plan.result.action = ""
         results.append(plan.result)
+    return results
+
+
+def import_batches_prune() -> int:
+    """Delete the pending batches past their expiry (at each upload: one delete on a partial index)."""
+    deleted, _per_model = ImportBatch.objects.filter(
+        status=ImportBatch.Status.PENDING, expires_at__lt=timezone.now()
+    ).delete()
+    return deleted
+
+
+def import_batch_create(*, rows: list[dict[str, str]], file_name: str, by: User) -> ImportBatch:
+    """Keep the rows read from a file until the preview is confirmed (or `BATCH_LIFETIME` passes)."""
+    return ImportBatch.objects.create(
+        created_by=by, file_name=_text(file_name)[:255], rows=rows, row_count=len(rows),
+        expires_at=timezone.now() + BATCH_LIFETIME,
+    )
+
+
+def import_batches_for_user(user: User) -> QuerySet[ImportBatch]:
+    """The batches a user may see: their own uploads only."""
+    return ImportBatch.objects.filter(created_by=user)
+
+
+def import_batch_confirm(*, batch: ImportBatch, by: User) -> list[RowResult] | None:
+    """Import the batch's rows once: None when it is not the user's, has expired or was already claimed.
+
+    The claim is a conditional update, so two confirmations at the same time import the rows once.
+    """
+    now = timezone.now()
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, created_by=by, status=ImportBatch.Status.PENDING, expires_at__gt=now
+    ).update(status=ImportBatch.Status.DONE, done_at=now)
+    if not claimed:
+        return None
+    results = rows_import(batch.rows, by=by)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        rows=[], taken=sum(r.ok for r in results), refused=sum(not r.ok for r in results)
+    )
     return results
 
 

@@ -1,8 +1,12 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.bounds import Within
 from followups.models import Task
 from leads.models import CarModel, Colour, Customer, SubmissionKeyed
 
@@ -31,9 +35,9 @@ class Vehicle(SubmissionKeyed):
     car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("model"))
     model_name = models.CharField(_("model (other brand)"), max_length=50, blank=True)
     colour = models.ForeignKey(Colour, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("colour"))
-    registered_on = models.DateField(_("registration date"), null=True, blank=True)
-    delivered_on = models.DateField(_("delivery date"))
-    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True, validators=[Within("record_date")])
+    delivered_on = models.DateField(_("delivery date"), validators=[Within("record_date")])
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True, validators=[Within("mileage")])
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -60,11 +64,13 @@ class InsurancePolicy(models.Model):
     """Insurance of a vehicle for one year (投保记录)."""
 
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="insurance", verbose_name=_("vehicle"))
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[Within("insurance_year")])
     insurer = models.CharField(_("insurer"), max_length=50)
-    premium = models.DecimalField(_("premium"), max_digits=10, decimal_places=2, null=True, blank=True)
-    starts_on = models.DateField(_("starts"), null=True, blank=True)
-    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    premium = models.DecimalField(
+        _("premium"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[Within("amount")]
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True, validators=[Within("plan_date")])
+    ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[Within("plan_date")])
     insured_here = models.BooleanField(_("insured through us"), default=True)
 
     class Meta:
@@ -78,8 +84,8 @@ class Accessory(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accessories")
     name = models.CharField(_("accessory"), max_length=100)
     is_gift = models.BooleanField(_("given free"), default=False)
-    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, null=True, blank=True)
-    on = models.DateField(_("date"))
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[Within("amount")])
+    on = models.DateField(_("date"), validators=[Within("record_date")])
 
     class Meta:
         ordering = ["-on", "-id"]
@@ -91,9 +97,9 @@ class MaintenanceVisit(models.Model):
     """A maintenance return (回厂保养): planned, and done when `done_on` is set."""
 
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="maintenance", verbose_name=_("vehicle"))
-    planned_on = models.DateField(_("planned"))
-    done_on = models.DateField(_("done"), null=True, blank=True)
-    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    planned_on = models.DateField(_("planned"), validators=[Within("plan_date")])
+    done_on = models.DateField(_("done"), null=True, blank=True, validators=[Within("record_date")])
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True, validators=[Within("mileage")])
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -107,7 +113,7 @@ class Referral(models.Model):
 
     owner = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="referrals_made", verbose_name=_("owner"))
     prospect = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="referred_by", verbose_name=_("prospect"))
-    referred_on = models.DateField(_("referred on"))
+    referred_on = models.DateField(_("referred on"), validators=[Within("record_date")])
 
     class Meta:
         ordering = ["-referred_on", "-id"]
@@ -124,8 +130,8 @@ class CareMilestone(models.Model):
 
     KINDS = [(kind, label) for kind, label in Task.Kind.choices if kind in ("care", "insurance")]
 
-    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0)
-    days = models.PositiveSmallIntegerField(_("days (added to the months)"), default=0)
+    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0, validators=[Within("milestone_months")])
+    days = models.PositiveSmallIntegerField(_("days (added to the months)"), default=0, validators=[Within("milestone_days")])
     kind = models.CharField(_("task kind"), max_length=20, choices=KINDS, default="care")
     purpose = models.CharField(_("purpose"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
@@ -138,3 +144,45 @@ class CareMilestone(models.Model):
 
     def __str__(self):
         return f"+{self.months}m{self.days}d {self.purpose}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file's rows waiting between the import preview and its confirmation.
+
+    Only its creator may confirm it, once, before `expires_at`; expired pending batches are deleted at
+    the next upload. A done batch keeps who imported which file when and how many rows were taken,
+    its rows emptied (owners/importing.py, docs/domain.md, "Data quality").
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        DONE = "done", _("imported")
+
+    # What the confirm form carries; the session holds nothing of the import.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    file_name = models.CharField(_("file"), max_length=255)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    rows = models.JSONField(default=list, blank=True, help_text=_("The rows as read from the file; emptied once imported."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    done_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    taken = models.PositiveIntegerField(_("rows taken"), null=True, blank=True)
+    refused = models.PositiveIntegerField(_("rows refused"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [
+            # import_batches_prune: the pending batches past their expiry, deleted at each upload.
+            models.Index(fields=["expires_at"], condition=models.Q(status="pending"), name="importbatch_pending_expiry"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

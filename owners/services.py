@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common import bounds
 from followups import scheduling
 from followups.models import RuleSet, Task
 from leads.models import Customer, CustomerChange, Defeat
@@ -150,7 +151,12 @@ def _months_of(*days: date) -> set[int]:
 def _care_rows(start: date, end: date) -> list[Task]:
     rows = []
     owners = Vehicle.objects.filter(customer__status=Customer.Status.DELIVERED)
-    for milestone in CareMilestone.objects.filter(is_active=True):
+    # A milestone outside the bounds (stored before they existed; `check_data` lists it) is skipped:
+    # its date arithmetic would overflow and stop every later run.
+    milestones = CareMilestone.objects.filter(
+        is_active=True, months__lte=bounds.MILESTONE_MONTHS_MAX, days__lte=bounds.MILESTONE_DAYS_MAX
+    )
+    for milestone in milestones:
         # Month arithmetic clips to month ends, so look a few days wider and keep the exact hits.
         earliest = start - relativedelta(months=milestone.months) - timedelta(days=milestone.days + 3)
         latest = end - relativedelta(months=milestone.months) - timedelta(days=milestone.days) + timedelta(days=3)

@@ -7,15 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.bounds import Within, limit_inputs
 from reports.models import MonthlyTarget
 from reports.periods import month_first
 from reports.targets_tables import TARGET_LABELS
+
+# Every picker keeps to the months the data can have (2000 to next year): an answer, not a 500, for 0001-01 or 9999-12.
+PERIOD = [Within("report_period", typed=True)]
 
 
 class MonthField(forms.DateField):
     """A `<input type="month">`: YYYY-MM, cleaned to the first day of the month."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    default_validators = PERIOD
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=["%Y-%m", "%Y-%m-%d"], **kwargs)
@@ -29,17 +34,25 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=_date_input())
+class PickerForm(forms.Form):
+    """A picker: its inputs carry the period's min and max."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_inputs(self)
 
 
-class MonthForm(forms.Form):
+class DayForm(PickerForm):
+    day = forms.DateField(label=_("Day"), widget=_date_input(), validators=PERIOD)
+
+
+class MonthForm(PickerForm):
     month = MonthField(label=_("Month"))
 
 
-class RangeForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=_date_input())
-    end = forms.DateField(label=_("To"), widget=_date_input())
+class RangeForm(PickerForm):
+    start = forms.DateField(label=_("From"), widget=_date_input(), validators=PERIOD)
+    end = forms.DateField(label=_("To"), widget=_date_input(), validators=PERIOD)
 
     def clean(self):
         cleaned = super().clean()
@@ -51,7 +64,7 @@ class RangeForm(forms.Form):
         return cleaned
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(PickerForm):
     month = MonthField(label=_("Month"))
     consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=User.objects.none(), required=False)
 
@@ -92,12 +105,12 @@ class TargetsForm(forms.Form):
             for name in MonthlyTarget.FIELDS:
                 self.fields[self.field_name(consultant, name)] = forms.IntegerField(
                     label=f"{consultant} · {TARGET_LABELS[name]}",
-                    min_value=0,
-                    max_value=100000,
                     required=False,
                     initial=getattr(target, name) if target else None,
-                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}),
+                    validators=[Within("target", typed=True)],
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
                 )
+        limit_inputs(self)
 
     @staticmethod
     def field_name(consultant: User, name: str) -> str:

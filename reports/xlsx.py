@@ -12,11 +12,23 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Sheet = tuple[str, list[list], list[list]]  # title, header rows, data rows
 
 
+# Text that a spreadsheet reads as a formula: "=" at once (openpyxl itself writes such a str as a
+# formula), the others once someone edits the cell or the sheet goes through CSV. Names, brands and
+# notes are typed by anyone, so such text gets a leading apostrophe, as OWASP advises for CSV
+# injection: the cell stays a plain string cell (openpyxl reads back "'=1+1", data_type "s"), Excel
+# and LibreOffice show it as text, apostrophe and all, and no edit or re-import makes it a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _cell(value):
     # openpyxl takes numbers, dates and str; lazy translations and model objects become text.
-    if value is None or isinstance(value, (int, float, str)) or hasattr(value, "isoformat"):
+    if value is None or isinstance(value, (int, float)) or hasattr(value, "isoformat"):
         return value
-    return str(value)
+    return _text(str(value))
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:

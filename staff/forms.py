@@ -1,8 +1,14 @@
 from django import forms
+from django.contrib.auth.forms import UserChangeForm
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
+from staff import services
 from staff.services import handover_reasons
 
 
@@ -21,3 +27,29 @@ class HandoverForm(forms.Form):
             targets = targets.exclude(pk=exclude.pk)
         self.fields["to"].queryset = targets
         self.fields["reason"].choices = handover_reasons()
+
+
+class UserAdminChangeForm(UserChangeForm):
+    """The admin's user form: a role or team change that would orphan customers or tasks is refused here,
+    beside the fields, with the way to the handover page (the service checks again when saving)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.instance  # still as saved: the form's values reach it only after clean()
+        if user.pk is None or not ({"role", "team"} & set(self.fields)):
+            return cleaned
+        role, team = cleaned.get("role", user.role), cleaned.get("team", user.team)
+        if role == user.role and (team.pk if team else None) == user.team_id:
+            return cleaned
+        try:
+            services.role_change_check(user=user, role=role, team=team)
+        except services.StillAssigned as refusal:
+            if not user.is_consultant:
+                raise forms.ValidationError(str(refusal))
+            url = reverse("staff:handover") + "?" + urlencode({"from_user": user.pk})
+            raise forms.ValidationError(
+                format_html('{} <a href="{}">{}</a>', str(refusal), url, gettext("Hand over their customers"))
+            )
+        except services.Refused as refusal:
+            raise forms.ValidationError(str(refusal))
+        return cleaned

@@ -1,15 +1,26 @@
-"""Handing customers over between consultants, and deactivating a user once they hold nothing."""
+"""Handing customers over between consultants, changing a user's role or team, and deactivating a user.
 
+None of them may leave a customer or an open task with nobody who can see it, nor the dealership without
+an administrator. Each writes its history in the same transaction: a consultant history row per customer
+moved, an admin log entry (the user's "History" in the admin) per change to a user.
+"""
+
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import cycle
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Team, User
+from accounts.permissions import may_change_user_roles, may_grant_admin_privileges
+from accounts.roles import user_set_role
+from accounts.visibility import scope_to_user, users_deactivatable_by
 from followups.models import Task
+from followups.scheduling import tasks_cancel
 from leads.models import Customer, CustomerChange
 from leads.services import TransitionError
 
@@ -24,8 +35,43 @@ def handover_reasons() -> list[tuple[str, str]]:
     ]
 
 
-class StillAssigned(Exception):
-    """A user who still has customers or open tasks cannot be deactivated."""
+class Refused(Exception):
+    """A change to a user that the rules forbid; the message says why and is shown as it is."""
+
+
+class StillAssigned(Refused):
+    """A user who still has customers or open tasks cannot be deactivated, nor given a role or team that
+    could not work them."""
+
+
+class LastAdministrator(Refused):
+    """The last active administrator keeps the role and stays active: without one, only a shell gets back in."""
+
+
+# --- Handover --------------------------------------------------------------------------------------
+
+def _showroom_managers_of(consultant_ids: Iterable[int]) -> dict[int, int | None]:
+    """{consultant id: the active showroom manager of their team, or None}."""
+    rows = User.objects.filter(pk__in=list(consultant_ids)).values_list("pk", "team__manager_id", "team__manager__is_active")
+    return {pk: manager_id if manager_id and active else None for pk, manager_id, active in rows}
+
+
+def _escalations_follow(*, customer_ids: list[int], manager_id: int | None) -> None:
+    """The customers' open escalations go to `manager_id`, the consultant's showroom manager; cancelled without one."""
+    escalations = Task.objects.filter(customer_id__in=customer_ids, kind=Task.Kind.ESCALATION, status__in=Task.PENDING)
+    if manager_id is None:
+        tasks_cancel(escalations)
+    else:
+        escalations.update(assignee_id=manager_id)
+
+
+def _tasks_follow(*, customer_ids: list[int], consultant_id: int, manager_id: int | None) -> None:
+    """Every open task of the customers follows them: escalations to the showroom manager, the rest
+    (prospect, care, birthday, insurance, revisit) to the consultant, whoever held them before."""
+    Task.objects.filter(customer_id__in=customer_ids, status__in=Task.PENDING).exclude(
+        kind=Task.Kind.ESCALATION
+    ).update(assignee_id=consultant_id)
+    _escalations_follow(customer_ids=customer_ids, manager_id=manager_id)
 
 
 @transaction.atomic
@@ -34,7 +80,9 @@ def customers_handover(
 ) -> int:
     """Move customers and their open tasks to `to` (one consultant, or round robin over several).
 
-    Each move writes a consultant history row (from, to, reason). Returns the number moved.
+    Each move writes a consultant history row (from, to, reason). Every open task of a moved customer goes
+    with it: escalations to the new consultant's showroom manager (cancelled if their team has none), the
+    others to the new consultant. Returns the number moved.
     """
     if not to:
         raise TransitionError(_("Choose at least one consultant to take the customers."))
@@ -45,9 +93,9 @@ def customers_handover(
     ids = sorted({customer.pk for customer in customers})
     locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk").select_related("consultant"))
     targets = cycle(sorted(to, key=lambda user: user.pk))
-    moved = 0
     now = timezone.now()
     changes = []
+    moved_to: dict[int, list[int]] = defaultdict(list)
     for customer in locked:
         new = next(targets)
         old = customer.consultant
@@ -60,11 +108,15 @@ def customers_handover(
         Customer.objects.filter(pk=customer.pk).update(
             consultant=new, updated_by=by, updated_at=now, version=F("version") + 1
         )
-        Task.objects.filter(customer=customer, assignee=old, status__in=Task.PENDING).update(assignee=new)
-        moved += 1
+        moved_to[new.pk].append(customer.pk)
+    managers = _showroom_managers_of(moved_to)
+    for consultant_id, customer_ids in moved_to.items():
+        _tasks_follow(customer_ids=customer_ids, consultant_id=consultant_id, manager_id=managers.get(consultant_id))
     CustomerChange.objects.bulk_create(changes)
-    return moved
+    return len(changes)
 
+
+# --- Users -----------------------------------------------------------------------------------------
 
 def user_holdings(user: User) -> tuple[int, int]:
     """(customers, open tasks) still assigned to the user."""
@@ -74,16 +126,105 @@ def user_holdings(user: User) -> tuple[int, int]:
     )
 
 
+def is_last_administrator(user: User) -> bool:
+    """The user is the only active administrator (read without locks: for pages; the services lock)."""
+    return (
+        user.role == User.Role.ADMINISTRATOR and user.is_active
+        and not User.objects.filter(role=User.Role.ADMINISTRATOR, is_active=True).exclude(pk=user.pk).exists()
+    )
+
+
+def _lock_administrators() -> None:
+    """Lock the active administrators (by pk, before any other user row) so that two changes cannot each
+    remove one of the last two."""
+    list(User.objects.select_for_update().filter(role=User.Role.ADMINISTRATOR, is_active=True).order_by("pk").values_list("pk"))
+
+
+def _last_administrator(user: User) -> LastAdministrator:
+    return LastAdministrator(
+        _("%(user)s is the last active administrator: make another user administrator first.") % {"user": user}
+    )
+
+
+def _log(*, by: User, user: User, message: str) -> None:
+    LogEntry.objects.log_actions(user_id=by.pk, queryset=[user], action_flag=CHANGE, change_message=message, single_object=True)
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, by: User) -> User:
-    """Deactivate a user who no longer holds customers or open tasks (hand them over first)."""
+    """Deactivate a user who no longer holds customers or open tasks (hand them over first).
+
+    `by` may deactivate only whom `users_deactivatable_by` lists; the last active administrator never.
+    """
+    if not users_deactivatable_by(by).filter(pk=user.pk).exists():
+        raise Refused(_("You may not deactivate %(user)s.") % {"user": user})
+    _lock_administrators()
     locked = User.objects.select_for_update().get(pk=user.pk)
+    if is_last_administrator(locked):
+        raise _last_administrator(locked)
     customers, tasks = user_holdings(locked)
     if customers or tasks:
         raise StillAssigned(
             _("%(user)s still has %(customers)d customers and %(tasks)d open tasks: hand them over first.")
             % {"user": locked, "customers": customers, "tasks": tasks}
         )
-    locked.is_active = False
-    locked.save(update_fields=["is_active"])
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+        _log(by=by, user=locked, message=_("Deactivated."))
+    return locked
+
+
+def role_change_check(*, user: User, role: str, team: Team | None) -> None:
+    """Raise `Refused` if giving `user` this role and team would orphan what they hold.
+
+    - The last active administrator keeps the role (`LastAdministrator`).
+    - A consultant becoming anything else must have handed over their customers and open tasks first.
+    - Nobody keeps open tasks on customers their new role and team could not see (a showroom manager's
+      escalations when moving team, say); a consultant moving team takes their customers along, which is fine.
+    Both `StillAssigned`. Reads without locks; `user_change_role` calls it again under them.
+    """
+    if user.role == User.Role.ADMINISTRATOR and role != User.Role.ADMINISTRATOR and is_last_administrator(user):
+        raise _last_administrator(user)
+    held = Task.objects.filter(assignee=user, status__in=Task.PENDING)
+    customers = 0 if role == User.Role.CONSULTANT else Customer.objects.filter(consultant=user).count()
+    if customers:
+        tasks = held.count()
+    else:
+        future = User(pk=user.pk, role=role, team_id=team.pk if team else None, is_active=True)
+        tasks = held.count() - scope_to_user(held, future, consultant_field="customer__consultant").count()
+    if customers or tasks:
+        raise StillAssigned(
+            _("%(user)s still has %(customers)d customers and %(tasks)d open tasks that the new role or team "
+              "could not work: hand them over first.")
+            % {"user": user, "customers": customers, "tasks": tasks}
+        )
+
+
+@transaction.atomic
+def user_change_role(*, user: User, role: str, team: Team | None, by: User) -> User:
+    """Give `user` another role or team, unless `role_change_check` refuses it.
+
+    A consultant moving team keeps their customers; the open escalations on those customers go to the new
+    team's showroom manager (cancelled if it has none). The role's group and `is_staff` follow the role
+    (`accounts.roles.user_set_role`); `is_superuser` never changes here.
+    """
+    if not may_change_user_roles(by) or (user.is_superuser and not may_grant_admin_privileges(by)):
+        raise Refused(_("You may not change the role of %(user)s.") % {"user": user})
+    _lock_administrators()
+    locked = User.objects.select_for_update(of=("self",)).select_related("team").get(pk=user.pk)
+    team_id = team.pk if team else None
+    if locked.role == role and locked.team_id == team_id:
+        return locked
+    role_change_check(user=locked, role=role, team=team)
+    before = _("role %(role)s, team %(team)s") % {"role": locked.get_role_display(), "team": locked.team or "-"}
+    moved_team = locked.team_id != team_id
+    locked.team = team
+    locked.save(update_fields=["team"])
+    user_set_role(user=locked, role=role)
+    if moved_team and role == User.Role.CONSULTANT:
+        customer_ids = list(Customer.objects.filter(consultant=locked).values_list("pk", flat=True))
+        _escalations_follow(customer_ids=customer_ids, manager_id=_showroom_managers_of([locked.pk])[locked.pk])
+    after = _("role %(role)s, team %(team)s") % {"role": locked.get_role_display(), "team": locked.team or "-"}
+    _log(by=by, user=locked, message=_("Changed from %(before)s to %(after)s.") % {"before": before, "after": after})
     return locked

@@ -23,7 +23,9 @@ def _customers_to_hand_over(user: User, source: QueryDict) -> tuple[User | None,
     visible = customers_for_user(user)
     from_user = None
     if source.get("from_user"):
-        from_user = get_object_or_404(consultants_visible_to(user), pk=source.get("from_user"))
+        if not source["from_user"].isdigit():
+            raise Http404
+        from_user = get_object_or_404(consultants_visible_to(user), pk=source["from_user"])
         customers = visible.filter(consultant=from_user)
     else:
         ids = {value for value in source.getlist("customer") if value.isdigit()}
@@ -77,12 +79,13 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.user_deactivate(user=target, by=request.user)
-        except services.StillAssigned as error:
+        except services.Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(user)s is deactivated.") % {"user": target})
             return redirect("staff:user_deactivate", pk=target.pk)
     return render(request, "staff/user_deactivate.html", {
         "target": target, "customers": customers, "tasks": tasks,
+        "last_administrator": services.is_last_administrator(target),
     })
 

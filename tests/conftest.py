@@ -1,9 +1,38 @@
 """The fixture trio of the house style, plus the other roles: each test says who is looking."""
 
+import os
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from accounts.models import User
-from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.factories import PASSWORD, TeamFactory, UserFactory, forget_customer_names
+
+
+def pytest_sessionstart(session):
+    """Remove the SQLite test databases (crm_project/test_settings.py) left by runs that were killed."""
+    for path in Path(settings.VAR_DIR).glob("test-*.sqlite3*"):
+        match = re.fullmatch(r"test-(\d+)\.sqlite3(-wal|-shm|-journal)?", path.name)
+        if match and not _process_exists(int(match[1])):
+            path.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _unique_customer_names():
+    yield
+    forget_customer_names()
 
 
 @pytest.fixture

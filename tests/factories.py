@@ -1,4 +1,5 @@
 import factory
+import faker
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -7,6 +8,19 @@ from leads.models import Customer
 from leads.services import customer_create
 
 PASSWORD = "test-pass-123"
+
+# Faker has only some 28,000 zh_CN full names: 25 of them repeat one in twenty times, and a page of
+# customers would then show fewer distinct names than rows. Names are unique within a test
+# (tests/conftest.py forgets them after each test).
+_names = faker.Faker("zh_CN")
+
+
+def customer_name() -> str:
+    return _names.unique.name()
+
+
+def forget_customer_names() -> None:
+    _names.unique.clear()
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -39,7 +53,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
 
-    name = factory.Faker("name", locale="zh_CN")
+    name = factory.LazyFunction(customer_name)
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     consultant = factory.SubFactory(UserFactory)
     grade = Customer.Grade.B
@@ -51,7 +65,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
 def prospect_create(*, consultant, grade=Customer.Grade.B, first_contact_on=None, **fields) -> Customer:
     """A prospect created as the product creates it: pending card, grade history, first task."""
-    fields.setdefault("name", factory.Faker("name", locale="zh_CN").evaluate(None, None, {"locale": "zh_CN"}))
+    fields.setdefault("name", customer_name())
     fields.setdefault("phone", f"138{Customer.objects.count() + 10_000_000:08d}")
     return customer_create(
         fields={"grade": grade, **fields}, consultant=consultant, by=consultant, first_contact_on=first_contact_on

@@ -1,7 +1,5 @@
 """Forms of the customer card: create, edit, log a contact, regrade, record an order."""
 
-from datetime import timedelta
-
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
@@ -12,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.models import User
-from common.forms import SubmissionKeyMixin
 from accounts.visibility import consultants_visible_to
+from common.bounds import Within, limit_inputs
+from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
@@ -107,6 +106,7 @@ class CustomerCreateForm(SubmissionKeyMixin, CustomerFormMixin, forms.ModelForm)
         self.user = user
         super().__init__(*args, **kwargs)
         self._limit_code_lists()
+        limit_inputs(self)
         self.fields["grade"].help_text = _("See the grading criteria.")
         if permissions.may_filter_by_consultant(user):
             self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
@@ -134,6 +134,7 @@ class CustomerEditForm(CustomerFormMixin, forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         self._limit_code_lists()
+        limit_inputs(self)
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in INFO_FIELDS}
@@ -141,17 +142,21 @@ class CustomerEditForm(CustomerFormMixin, forms.ModelForm):
 
 class ContactForm(SubmissionKeyMixin):
     method = forms.ChoiceField(label=capfirst(_("method")), choices=Contact.Method.choices)
-    contacted_at = forms.DateTimeField(label=capfirst(_("contacted at")), widget=DateTimeInput)
+    contacted_at = forms.DateTimeField(
+        label=capfirst(_("contacted at")), widget=DateTimeInput, validators=[Within("contact_time", typed=True)]
+    )
     content = forms.CharField(label=capfirst(_("content")), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=capfirst(_("result")), max_length=200, required=False)
     grade_after = forms.ChoiceField(label=capfirst(_("grade after")), choices=Customer.Grade.choices)
     next_followup_on = forms.DateField(
         label=capfirst(_("next follow-up")), required=False, widget=DateInput,
+        validators=[Within("followup_date", typed=True)],
         help_text=_("Leave empty to follow the grade's rule; an earlier date brings the follow-up forward."),
     )
     next_followup_reason = forms.CharField(label=capfirst(_("reason for next follow-up")), max_length=200, required=False)
     appointment_at = forms.DateTimeField(
         label=capfirst(_("agreed appointment")), required=False, widget=DateTimeInput,
+        validators=[Within("appointment_time", typed=True)],
         help_text=_("A time agreed with the customer takes priority over the rule's date."),
     )
 
@@ -161,12 +166,7 @@ class ContactForm(SubmissionKeyMixin):
         initial.setdefault("grade_after", customer.grade)
         initial.setdefault("method", Contact.Method.PHONE)
         super().__init__(*args, **kwargs)
-
-    def clean_contacted_at(self):
-        value = self.cleaned_data["contacted_at"]
-        if value > timezone.now() + timedelta(minutes=5):
-            raise forms.ValidationError(_("A contact cannot be logged in the future."))
-        return value
+        limit_inputs(self)
 
     def clean_next_followup_on(self):
         value = self.cleaned_data["next_followup_on"]
@@ -195,6 +195,8 @@ class OrderForm(SubmissionKeyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["car_model"].queryset = _active_or_current(CarModel, customer.car_model_id)
         self.fields["colour"].queryset = _active_or_current(Colour, customer.colour_id)
+        limit_inputs(self)
+        self.fields["ordered_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_ordered_on(self):
         value = self.cleaned_data["ordered_on"]

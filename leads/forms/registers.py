@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Channel, Colour, Customer
 from leads.phones import normalise_phone
@@ -34,9 +35,9 @@ def _not_in_future(day):
 class VisitAddForm(SubmissionKeyMixin):
     """Reception's part of the row: arrival, party size, consultant (the rotation suggests one), phone."""
 
-    visit_date = forms.DateField(label=_("Date"), widget=forms.HiddenInput)
+    visit_date = forms.DateField(label=_("Date"), widget=forms.HiddenInput, validators=[Within("record_date", typed=True)])
     arrived_at = forms.TimeField(label=_("Arrival"), widget=TIME_INPUT)
-    party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=50, initial=1)
+    party_size = forms.IntegerField(label=_("Party size"), initial=1, validators=[Within("party_size", typed=True)])
     consultant = ConsultantChoiceField(label=_("Consultant"), queryset=on_duty_candidates())
     phone = forms.CharField(
         label=_("Phone (optional)"),
@@ -46,6 +47,7 @@ class VisitAddForm(SubmissionKeyMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_inputs(self)
         self.fields["phone"].widget.attrs.update(
             {
                 "hx-get": reverse_lazy("leads:phone_lookup"),
@@ -65,8 +67,9 @@ class VisitAddForm(SubmissionKeyMixin):
 
 
 class VisitCompleteForm(forms.Form):
-    """The consultant's part of the row."""
+    """The consultant's part of the row; `version` is the row's when the form was opened (a stale form is refused)."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput)
     left_at = forms.TimeField(label=_("Left"), widget=TIME_INPUT)
     name = forms.CharField(label=_("Customer name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"}))
@@ -80,6 +83,7 @@ class VisitCompleteForm(forms.Form):
     def __init__(self, *args, arrived_at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.arrived_at = arrived_at
+        limit_inputs(self)
 
     def clean_phone(self):
         return _phone(self.cleaned_data["phone"])
@@ -97,14 +101,14 @@ class VisitEditForm(VisitCompleteForm):
     """A manager may also correct reception's part of the row."""
 
     arrived_at = forms.TimeField(label=_("Arrival"), widget=TIME_INPUT)
-    party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=50)
+    party_size = forms.IntegerField(label=_("Party size"), validators=[Within("party_size", typed=True)])
     consultant = ConsultantChoiceField(label=_("Consultant"), queryset=on_duty_candidates())
 
     field_order = ["arrived_at", "party_size", "consultant", "left_at"]
 
 
 class PhoneCallForm(SubmissionKeyMixin):
-    call_date = forms.DateField(label=_("Date"), widget=forms.HiddenInput)
+    call_date = forms.DateField(label=_("Date"), widget=forms.HiddenInput, validators=[Within("record_date", typed=True)])
     called_at = forms.TimeField(label=_("Time"), widget=TIME_INPUT)
     name = forms.CharField(label=_("Customer name"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"}))
@@ -135,9 +139,10 @@ class DutyRosterForm(forms.Form):
         self.consultants = list(consultants)
         for consultant in self.consultants:
             self.fields[f"pos_{consultant.pk}"] = forms.IntegerField(
-                label=str(consultant), required=False, min_value=1, max_value=99,
-                initial=current.get(consultant.pk),
+                label=str(consultant), required=False, initial=current.get(consultant.pk),
+                validators=[Within("duty_position", typed=True)],
             )
+        limit_inputs(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.permissions import allowed
+from common.bounds import within
 from leads import register_selectors
 from leads import register_services
 from leads.forms.registers import DutyRosterForm, PhoneCallForm, VisitAddForm, VisitCompleteForm, VisitEditForm
@@ -24,12 +25,15 @@ def default_time() -> time:
 
 
 def parse_day(raw: str | None) -> date:
-    """The register's day from `?day=`, today when missing or malformed."""
+    """The register's day from `?day=`, today when missing, malformed or out of range."""
     if raw:
         try:
-            return datetime.strptime(raw, "%Y-%m-%d").date()
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
         except ValueError:
             pass
+        else:
+            if within("report_period", day):
+                return day
     return timezone.localdate()
 
 
@@ -122,6 +126,7 @@ def visit_complete(request, pk: int):
         "arrived_at": visit.arrived_at,
         "party_size": visit.party_size,
         "consultant": visit.consultant_id,
+        "version": visit.version,
     }
     initial = {key: value for key, value in initial.items() if value not in (None, "")}
     form = form_class(request.POST or None, initial=initial, arrived_at=visit.arrived_at)

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -128,3 +128,87 @@ def test_admin_deactivates_a_user_with_nothing_assigned(login, administrator, te
 
     teammate.refresh_from_db()
     assert not teammate.is_active
+
+
+def test_an_overlong_username_or_password_gets_a_form_error_not_a_500(client, consultant):
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("accounts:login"), {"username": "x" * 10_000, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["username"]
+    assert 'maxlength="150"' in response.text
+
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": "p" * 5_000})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["password"]
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_username_of_150_characters_is_an_ordinary_failed_login(client, consultant):
+    response = client.post(reverse("accounts:login"), {"username": "x" * 150, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "invalid_login"
+
+
+def test_password_change_page_is_linked_from_the_navbar_and_open_to_every_signed_in_user(login, consultant, reception):
+    from django.urls import resolve
+
+    from accounts import permissions
+
+    for name in ("accounts:password_change", "accounts:password_change_done"):
+        assert resolve(reverse(name)).func.permission is permissions.is_signed_in
+
+    for user in (consultant, reception):
+        client = login(user)
+        assert f'href="{reverse("accounts:password_change")}"' in client.get(reverse("home"), follow=True).text
+        page = client.get(reverse("accounts:password_change"))
+        assert page.status_code == 200
+        assert "修改密码" in page.text
+
+
+def test_password_change_needs_a_signed_in_user(client):
+    response = client.get(reverse("accounts:password_change"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_user_changes_their_password_and_stays_signed_in(client, consultant, password):
+    client.post(reverse("accounts:login"), {"username": "alice", "password": password})
+
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": "Showroom-2026-new", "new_password2": "Showroom-2026-new"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password_change_done")
+    assert "密码已修改" in client.get(response.url).text
+    assert client.get(reverse("followups:today")).status_code == 200
+    consultant.refresh_from_db()
+    assert consultant.check_password("Showroom-2026-new")
+
+    client.post(reverse("accounts:logout"))
+    assert client.post(reverse("accounts:login"), {"username": "alice", "password": password}).status_code == 200
+    assert client.post(reverse("accounts:login"), {"username": "alice", "password": "Showroom-2026-new"}).status_code == 302
+
+
+def test_password_change_refuses_a_wrong_old_password_or_an_overlong_new_one(login, consultant, password):
+    client = login(consultant)
+
+    wrong = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "not-it", "new_password1": "Showroom-2026-new", "new_password2": "Showroom-2026-new"},
+    )
+    overlong = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": "N" * 5_000, "new_password2": "N" * 5_000},
+    )
+
+    assert wrong.status_code == 200 and list(wrong.context["form"].errors) == ["old_password"]
+    assert overlong.status_code == 200 and set(overlong.context["form"].errors) == {"new_password1", "new_password2"}
+    consultant.refresh_from_db()
+    assert consultant.check_password(password)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
-from followups.models import RunLog
+from followups.models import RunLog, Task
 from followups.tasks import followups_run_daily_task
+from tests.factories import CustomerFactory, UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -118,3 +119,70 @@ def test_beat_sends_the_scheduled_job_to_the_worker(spawn, queue, tmp_path, refe
     beat = spawn("beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"), "--pidfile", "")
     # then: beat sent it (at least twice, the schedule repeats) and the worker ran it
     _wait_for(lambda: RunLog.objects.filter(day=date(2026, 3, 12)).count() >= 2, processes=[worker, beat], tmp_path=tmp_path)
+
+
+def _broker_transport_options(**env: str) -> dict:
+    """The Celery app's transport options as a worker started with `env` reads them."""
+    script = (
+        "import json; from crm_project.celery import app; "
+        "print(json.dumps(app.conf.broker_transport_options))"
+    )
+    environment = {key: value for key, value in _env().items() if key != "CELERY_VISIBILITY_TIMEOUT"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env={**environment, **env},
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_a_killed_workers_task_is_delivered_again_within_minutes_on_redis():
+    # given: the Redis broker, with the default and with a configured visibility timeout
+    default = _broker_transport_options(CELERY_BROKER_URL="redis://127.0.0.1:6379/11")
+    configured = _broker_transport_options(CELERY_BROKER_URL="redis://127.0.0.1:6379/11", CELERY_VISIBILITY_TIMEOUT="10")
+    # then: 5 minutes by default, the variable when set, and every worker sweeps for such tasks each 10 s
+    assert default["visibility_timeout"] == 300 and configured["visibility_timeout"] == 10
+    sweep = default["unacked_restore_interval"] * default["unacked_restore_throttle"]
+    assert sweep == 10
+    assert default["visibility_timeout"] + sweep < 15 * 60
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")),
+    reason="delivering an unacknowledged task again is the Redis transport's visibility timeout",
+)
+def test_a_killed_workers_daily_job_has_completed_soon_after_the_workers_restart(
+    spawn, queue, tmp_path, reference_data, monkeypatch
+):
+    """A killed worker's daily job has completed within 15 minutes of the worker's restart (here: 10 s timeout)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the job is held midway by a PostgreSQL table lock")
+    day = date(2026, 3, 11)
+    # given: workers with a short visibility timeout, and prospects without their task
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "10")
+    consultant = UserFactory(username="killed-worker", role="consultant")
+    customers = CustomerFactory.create_batch(20, consultant=consultant)
+    worker = _worker(spawn, queue)
+    with transaction.atomic():
+        # The job's first write to the tasks table waits for this lock, so it is caught midway:
+        # its run log row written (finished_at empty), nothing of the day done yet.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Task._meta.db_table} IN EXCLUSIVE MODE")
+        followups_run_daily_task.apply_async(args=[day.isoformat()], queue=queue)
+        _wait_for(lambda: RunLog.objects.filter(day=day, finished_at__isnull=True).exists(), processes=[worker],
+                  tmp_path=tmp_path)
+        # when: the worker is killed mid-job
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    # ... and started again
+    restarted = time.monotonic()
+    worker = _worker(spawn, queue)
+    _wait_for(lambda: RunLog.objects.filter(day=day, finished_at__isnull=False).exists(), processes=[worker],
+              tmp_path=tmp_path)
+    elapsed = time.monotonic() - restarted
+    # then: the message came back within the visibility timeout and a sweep, and the day is done once
+    assert elapsed < 10 + 10 + 20, f"completed {elapsed:.0f} s after the restart"
+    logs = list(RunLog.objects.filter(day=day).order_by("pk"))
+    assert [log.finished_at is None for log in logs] == [True, False]  # the cut-short run stays visible
+    assert logs[1].created == len(customers)
+    pending = Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+    assert sorted(pending.values_list("customer", flat=True)) == sorted(c.pk for c in customers)

@@ -81,3 +81,33 @@ def test_h_list_runs_constant_queries(login, sales_manager, consultant, other_co
     with django_assert_max_num_queries(9):
         response = client.get(reverse("followups:h_list"))
     assert response.context["total"] == rows
+
+
+# --- the week picker: out of range or malformed falls back to the current week --------------------
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "9999-12-31", "1999-12-31", "2028-01-03", "2026-02-30", "x"])
+def test_h_list_for_a_week_out_of_range_shows_the_current_week(login, showroom_manager, consultant, frozen_today, week):
+    # given
+    prospect_create(consultant=consultant, grade="H", name="张H")
+    # when
+    response = login(showroom_manager).get(reverse("followups:h_list"), {"week": week})
+    # then
+    assert response.status_code == 200
+    assert response.context["week_start"] == MONDAY
+    assert "张H" in response.content.decode()
+
+
+def test_h_list_for_the_first_and_last_weeks_of_the_range(login, showroom_manager, frozen_today):
+    client = login(showroom_manager)
+    assert client.get(reverse("followups:h_list"), {"week": "2000-01-03"}).context["week_start"] == date(2000, 1, 3)
+    assert client.get(reverse("followups:h_list"), {"week": "2027-12-31"}).context["week_start"] == date(2027, 12, 27)
+
+
+def test_note_posted_for_a_week_out_of_range_is_saved_for_the_current_week(login, showroom_manager, consultant, frozen_today):
+    customer = prospect_create(consultant=consultant, grade="H")
+    response = login(showroom_manager).post(
+        reverse("followups:h_list_note", args=[customer.pk]), {"note": "周六来签单", "week": "9999-12-31"}
+    )
+    assert response.status_code == 302
+    assert HListNote.objects.get().week_start == MONDAY

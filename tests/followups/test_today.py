@@ -11,6 +11,7 @@ from followups.models import Task
 from followups.selectors import nav_counts
 from leads.models import Customer
 from tests.factories import prospect_create
+from tests.owners.conftest import owner
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,48 @@ def test_nav_counts_counts_due_today_and_overdue_in_one_query(consultant, frozen
         counts = nav_counts(consultant)
     # then
     assert counts == {"today": 2}
+
+
+def test_today_and_badge_leave_out_tasks_on_customers_the_user_may_not_see(
+    login, consultant, showroom_manager, other_consultant, frozen_today
+):
+    # given a stale escalation of team A's manager, and a care task of alice, both on team B's customer
+    theirs = prospect_create(consultant=other_consultant, name="别组升级", phone="13712345678", grade=Customer.Grade.H)
+    Task.objects.create(customer=theirs, kind=Task.Kind.ESCALATION, due_on=frozen_today, assignee=showroom_manager)
+    Task.objects.create(customer=theirs, kind=Task.Kind.CARE_MILESTONE, due_on=frozen_today, assignee=consultant)
+    for user in (showroom_manager, consultant):
+        # when they open today
+        response = login(user).get(reverse("followups:today"))
+        # then neither the task nor the customer's name and phone are there, and the badge does not count it
+        body = response.content.decode()
+        assert response.context["lists"].due_today == []
+        assert "别组升级" not in body and "13712345678" not in body and "137 1234 5678" not in body
+        assert nav_counts(user) == {"today": 0}
+
+
+def test_after_a_handover_to_another_team_its_manager_has_the_escalation_and_the_consultant_the_care_tasks(
+    login, consultant, showroom_manager, other_consultant, other_manager, sales_manager, frozen_today
+):
+    # given team A's H prospect escalated to A's manager, and team A's owner with a care task due today
+    prospect = prospect_create(consultant=consultant, name="换组客户", phone="13712345678", grade=Customer.Grade.H)
+    escalation = Task.objects.create(customer=prospect, kind=Task.Kind.ESCALATION, due_on=frozen_today, assignee=showroom_manager)
+    owned = owner(consultant, phone="13912345678", name="换组车主")
+    care = Task.objects.create(customer=owned, kind=Task.Kind.CARE_MILESTONE, due_on=frozen_today, assignee=consultant)
+    assert escalation in login(showroom_manager).get(reverse("followups:today")).context["lists"].due_today
+    # when the sales manager hands both to charlie of team B
+    login(sales_manager).post(reverse("staff:handover"), {
+        "customer": [prospect.pk, owned.pk], "to": [other_consultant.pk], "reason": "workload"})
+    # then A's manager's today page shows neither the escalation nor the customers' names and phones
+    response = login(showroom_manager).get(reverse("followups:today"))
+    body = response.content.decode()
+    assert response.context["lists"].due_today == []
+    for text in ("换组客户", "13712345678", "137 1234 5678", "换组车主", "13912345678", "139 1234 5678"):
+        assert text not in body
+    assert nav_counts(showroom_manager) == {"today": 0}
+    # B's manager has the escalation, charlie the care task
+    assert list(login(other_manager).get(reverse("followups:today")).context["lists"].due_today) == [escalation]
+    assert care in login(other_consultant).get(reverse("followups:today")).context["lists"].due_today
+    escalation.refresh_from_db()
+    care.refresh_from_db()
+    assert (escalation.assignee, escalation.status) == (other_manager, Task.Status.OPEN)
+    assert care.assignee == other_consultant

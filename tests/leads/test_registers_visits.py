@@ -48,6 +48,7 @@ def add_form(consultant, **overrides):
 
 def complete_form(**overrides):
     data = {
+        "version": "1",  # the row's version when the form was opened: a fresh row's
         "left_at": "11:00",
         "name": "王小明",
         "phone": "139 1234 5678",

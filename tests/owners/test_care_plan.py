@@ -94,3 +94,15 @@ def test_inactive_milestone_creates_no_task(consultant):
         customer = delivered(consultant, delivered_on=date(2024, 1, 31))
     care_tasks_create(date(2024, 2, 3))
     assert _due(customer) == []
+
+
+def test_a_milestone_stored_outside_the_bounds_does_not_stop_the_daily_job(consultant):
+    from owners.models import CareMilestone
+
+    customer = delivered(consultant, delivered_on=date(2024, 1, 31))
+    CareMilestone.objects.filter(months=60).update(months=32_767)
+
+    with time_machine.travel(date(2024, 2, 2), tick=False):
+        followups_run_daily(day=date(2024, 2, 2))
+
+    assert _due(customer) == [date(2024, 2, 2)]  # the 2-day call still comes

@@ -4,12 +4,14 @@ import csv
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from leads.models import Customer
 from owners.importing import COLUMN_NAMES, template_workbook
-from owners.models import Vehicle
+from owners.models import ImportBatch, Vehicle
 from tests.factories import prospect_create
 from tests.owners.conftest import next_vin
 
@@ -118,3 +120,95 @@ def test_template_download_and_bad_file(login, consultant):
     assert client.get(reverse("owners:import_template"))["Content-Type"].startswith("application/vnd.openxml")
     bad = client.post(reverse("owners:import_upload"), {"file": SimpleUploadedFile("x.csv", b"name\n1\n")})
     assert bad.status_code == 200 and "file" in bad.context["form"].errors
+
+
+# --- the stored preview (ImportBatch) ----------------------------------------------------------------
+
+def _prospect_rows(count: int) -> list[dict]:
+    return [{"kind": "prospect", "name": f"客户{i}", "phone": f"1380013{i:04d}", "region": "浦东新区"} for i in range(count)]
+
+
+def test_preview_keeps_the_rows_out_of_the_session(login, consultant):
+    from django.contrib.sessions.models import Session
+
+    # given a file of 300 rows (about 40 KB of text)
+    client = login(consultant)
+    # when it is previewed
+    preview = client.post(reverse("owners:import_upload"), {"file": _csv(_prospect_rows(300))})
+    # then the session row stays small: the rows wait in a batch of the user's, the form carries its token
+    assert preview.status_code == 200 and preview.context["total"] == 300
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert len(session.session_data) < 2048
+    batch = ImportBatch.objects.get()
+    assert batch.created_by == consultant and batch.row_count == 300 and batch.status == ImportBatch.Status.PENDING
+    assert str(batch.token) in preview.content.decode()
+
+
+def test_confirm_twice_imports_once_and_keeps_the_batch_as_a_record(login, consultant):
+    client = login(consultant)
+    preview, report = _upload_and_confirm(client, _csv(_prospect_rows(2)))
+    assert report.context["taken"] == 2
+    again = client.post(reverse("owners:import_confirm"), {"token": preview.context["token"]}, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("owners:import_upload")
+    assert [str(m) for m in again.context["messages"]] == [gettext("This import was already done.")]
+    assert Customer.objects.count() == 2
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.taken, batch.refused, batch.rows) == (ImportBatch.Status.DONE, 2, 0, [])
+    assert batch.done_at is not None
+
+
+def test_a_batch_claimed_meanwhile_is_not_imported_again(login, consultant, monkeypatch):
+    # given a preview confirmed from another tab between this request's lookup and its claim
+    from owners.views import imports
+
+    client = login(consultant)
+    preview = client.post(reverse("owners:import_upload"), {"file": _csv(_prospect_rows(2))})
+    lookup = imports._batch_for_user
+
+    def looked_up_then_claimed_elsewhere(request, token):
+        batch = lookup(request, token)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
+        return batch
+
+    monkeypatch.setattr(imports, "_batch_for_user", looked_up_then_claimed_elsewhere)
+    response = client.post(reverse("owners:import_confirm"), {"token": preview.context["token"]})
+    # then the conditional claim finds it taken: nothing is imported
+    assert response.status_code == 302 and not Customer.objects.exists()
+
+
+def test_another_users_batch_cannot_be_confirmed(client, consultant, teammate):
+    client.force_login(consultant)
+    preview = client.post(reverse("owners:import_upload"), {"file": _csv(_prospect_rows(1))})
+    client.force_login(teammate)
+    response = client.post(reverse("owners:import_confirm"), {"token": preview.context["token"]})
+    assert response.status_code == 404
+    assert not Customer.objects.exists() and ImportBatch.objects.get().status == ImportBatch.Status.PENDING
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "9f1c1e4a-0000-4000-8000-000000000000"])
+def test_an_unknown_token_answers_404(login, consultant, token):
+    assert login(consultant).post(reverse("owners:import_confirm"), {"token": token}).status_code == 404
+
+
+def test_an_expired_batch_cannot_be_confirmed_and_is_pruned_at_the_next_upload(login, consultant, teammate):
+    client = login(consultant)
+    with time_machine.travel("2026-03-11 10:00 +08:00", tick=False):
+        preview = client.post(reverse("owners:import_upload"), {"file": _csv(_prospect_rows(1))})
+    # when confirmed 61 minutes later
+    with time_machine.travel("2026-03-11 11:01 +08:00", tick=False):
+        response = client.post(reverse("owners:import_confirm"), {"token": preview.context["token"]}, follow=True)
+        # then it is refused with a message and nothing is imported
+        assert [str(m) for m in response.context["messages"]] == [gettext("This preview has expired: upload the file again.")]
+        assert not Customer.objects.exists()
+        # and the next upload, by anyone, deletes it; a fresh batch stays
+        login(teammate).post(reverse("owners:import_upload"), {"file": _csv(_prospect_rows(1))})
+    assert list(ImportBatch.objects.values_list("created_by", flat=True)) == [teammate.pk]
+
+
+def test_import_refuses_dates_outside_the_bounds_the_forms_keep(login, consultant):
+    rows = [{"kind": "self_sold", "name": "远", "phone": "13700000031", "vin": next_vin(), "car_model": "朗逸",
+             "delivered_on": "9999-12-31"},
+            {"kind": "prospect", "name": "古", "phone": "13700000032", "birthday": "0001-01-01"}]
+    _preview, report = _upload_and_confirm(login(consultant), _csv(rows))
+    assert report.context["taken"] == 0 and report.context["refused"] == 2
+    assert not Customer.objects.filter(phone__in=["13700000031", "13700000032"]).exists()

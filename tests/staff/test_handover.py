@@ -2,12 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import users_deactivatable_by
 from followups.models import Task
 from leads.models import Customer, CustomerChange
-from tests.factories import UserFactory, prospect_create
+from tests.factories import TeamFactory, UserFactory, prospect_create
 from tests.owners.conftest import owner
 
 pytestmark = pytest.mark.django_db
@@ -131,13 +132,65 @@ def test_handover_of_all_a_consultants_customers_returns_to_their_deactivation_p
     assert response.url == reverse("staff:user_deactivate", args=[consultant.pk])
 
 
-def test_sales_manager_may_deactivate_anyone_but_themselves(login, sales_manager, showroom_manager, other_consultant):
+def test_sales_manager_may_deactivate_consultants_and_reception_but_no_manager(
+    login, sales_manager, showroom_manager, other_consultant, reception, administrator
+):
+    # Only the administrator deactivates managers: the showroom manager's page, once 200 here, is now 404.
     client = login(sales_manager)
-    assert client.get(reverse("staff:user_deactivate", args=[showroom_manager.pk])).status_code == 200
     assert client.get(reverse("staff:user_deactivate", args=[other_consultant.pk])).status_code == 200
+    assert client.get(reverse("staff:user_deactivate", args=[reception.pk])).status_code == 200
     assert client.get(reverse("staff:user_deactivate", args=[sales_manager.pk])).status_code == 404
+    for manager in (showroom_manager, administrator):
+        url = reverse("staff:user_deactivate", args=[manager.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+        manager.refresh_from_db()
+        assert manager.is_active
 
 
 def test_showroom_manager_may_deactivate_only_their_teams_consultants(showroom_manager, consultant, teammate, other_consultant):
     assert set(users_deactivatable_by(showroom_manager)) == {consultant, teammate}
     assert users_deactivatable_by(consultant).count() == 0
+
+
+def test_handover_moves_open_tasks_of_every_kind_whoever_held_them(login, consultant, teammate, showroom_manager):
+    # given alice's owner with a care task and a birthday task, one of them left with someone else
+    customer = owner(consultant, phone="13900000001")
+    today = timezone.localdate()
+    care = Task.objects.create(customer=customer, kind=Task.Kind.CARE_MILESTONE, due_on=today, assignee=consultant)
+    birthday = Task.objects.create(customer=customer, kind=Task.Kind.BIRTHDAY, due_on=today, assignee=showroom_manager)
+    done = Task.objects.create(customer=customer, kind=Task.Kind.INSURANCE, due_on=today, assignee=consultant,
+                               status=Task.Status.DONE)
+    # when the manager hands the customer to amy
+    login(showroom_manager).post(reverse("staff:handover"), {"customer": customer.pk, "to": [teammate.pk], "reason": "workload"})
+    # then amy holds every open task; the closed one stays as it was
+    assert set(Task.objects.filter(pk__in=[care.pk, birthday.pk]).values_list("assignee", flat=True)) == {teammate.pk}
+    done.refresh_from_db()
+    assert done.assignee == consultant
+
+
+def test_handover_to_a_team_without_showroom_manager_cancels_the_escalation(login, consultant, showroom_manager, sales_manager):
+    # given alice's H prospect escalated to her manager, and bob in a team with no manager
+    loner = UserFactory(username="bob", role=User.Role.CONSULTANT, team=TeamFactory(name="No manager"))
+    customer = prospect_create(consultant=consultant, grade=Customer.Grade.H, phone="13700000001")
+    escalation = Task.objects.create(customer=customer, kind=Task.Kind.ESCALATION, due_on=timezone.localdate(),
+                                     assignee=showroom_manager)
+    # when the sales manager hands the customer to bob
+    login(sales_manager).post(reverse("staff:handover"), {"customer": customer.pk, "to": [loner.pk], "reason": "workload"})
+    # then nobody is left holding the escalation; the prospect's own task went to bob
+    escalation.refresh_from_db()
+    assert escalation.status == Task.Status.CANCELLED and escalation.closed_at is not None
+    assert Task.objects.get(customer=customer, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING).assignee == loner
+
+
+def test_handover_within_the_team_leaves_the_escalation_with_its_manager(login, consultant, teammate, showroom_manager):
+    customer = prospect_create(consultant=consultant, grade=Customer.Grade.H, phone="13700000001")
+    escalation = Task.objects.create(customer=customer, kind=Task.Kind.ESCALATION, due_on=timezone.localdate(),
+                                     assignee=showroom_manager)
+    login(showroom_manager).post(reverse("staff:handover"), {"customer": customer.pk, "to": [teammate.pk], "reason": "workload"})
+    escalation.refresh_from_db()
+    assert (escalation.assignee, escalation.status) == (showroom_manager, Task.Status.OPEN)
+
+
+def test_handover_of_a_malformed_consultant_id_is_404(login, showroom_manager):
+    assert login(showroom_manager).get(reverse("staff:handover"), {"from_user": "1 OR 1=1"}).status_code == 404

@@ -7,10 +7,16 @@ from followups.services import followups_run_daily
 
 
 class Command(BaseCommand):
-    help = "Run the daily follow-up job (what Celery beat runs each morning) for a day."
+    help = (
+        "Run the daily follow-up job (what Celery beat runs each morning and every hour) for a day. "
+        "For a past day it creates that day's dated tasks; overdue and escalations are judged as of today."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--date", type=date.fromisoformat,
+            help="YYYY-MM-DD (default: today). A past day escalates nothing; the run for today does.",
+        )
 
     def handle(self, *args, date=None, **options):
         run = followups_run_daily(day=date or timezone.localdate())
