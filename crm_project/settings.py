@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "django_celery_beat",
+    "django_ratelimit",
     "accounts",
     "leads",
     "followups",
@@ -245,3 +246,16 @@ LOGGING = {
 }
 
 PAGE_SIZE = 25
+
+# The cache counts the per-user limits on phone lookups and searches (common/throttle.py): Redis when
+# there is one (shared by every worker), else a per-process cache for `make run`.
+CACHE_URL = os.environ.get("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's own Redis cache increments atomically; django-ratelimit lists only django-redis's.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]  # one process: counts are per process
+LOOKUP_RATE = os.environ.get("LOOKUP_RATE", "30/m")
+SEARCH_RATE = os.environ.get("SEARCH_RATE", "60/m")

@@ -50,7 +50,7 @@ class VisitAddForm(SubmissionKeyMixin):
         limit_inputs(self)
         self.fields["phone"].widget.attrs.update(
             {
-                "hx-get": reverse_lazy("leads:phone_lookup"),
+                "hx-post": reverse_lazy("leads:phone_lookup"),
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#phone-mark",
                 "inputmode": "tel",

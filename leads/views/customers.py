@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import allowed
+from common import throttle
 from common.redirects import safe_next
 from leads import services
 from leads.filters import CustomerFilter
@@ -33,9 +34,13 @@ def customer_list(request):
         .select_related("consultant", "car_model")
         .order_by("-created_at", "-pk")
     )
-    customer_filter = CustomerFilter(request.GET or None, queryset=customers, user=request.user)
+    params = request.GET.copy()
+    search_refused = bool(params.get("q", "").strip()) and throttle.search_refused(request)
+    if search_refused:
+        del params["q"]
+    customer_filter = CustomerFilter(params or None, queryset=customers, user=request.user)
     page = CappedPaginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": customer_filter, "page": page, "today": timezone.localdate()}
+    context = {"filter": customer_filter, "page": page, "today": timezone.localdate(), "search_refused": search_refused}
     template = "leads/_customer_table.html" if request.htmx else "leads/customer_list.html"
     return render(request, template, context)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from accounts.permissions import allowed
+from common import throttle
 from common.bounds import within
 from leads import register_selectors
 from leads import register_services
@@ -149,11 +150,17 @@ def visit_complete(request, pk: int):
 
 
 @allowed(permissions.may_open_registers)
-@require_GET
+@require_POST
 def phone_lookup(request):
-    """htmx: "F" or "S" for the typed phone, never anything else about the customer."""
-    raw = request.GET.get("phone", "").strip()
+    """htmx: "F" or "S" for the typed phone, never anything else about the customer.
+
+    The phone comes in the POST body (not the URL, so not in access logs) and each user has a limit
+    per minute: the lookup must not become a way to test which numbers are customers."""
+    raw = request.POST.get("phone", "").strip()[:40]
     mark, error = "", ""
+    if raw and throttle.lookup_refused(request):
+        # 200, not 429: htmx swaps only successful answers, and reception must read why.
+        return render(request, "leads/_register_phone_mark.html", {"error": _("Too many lookups: wait a minute.")})
     if raw:
         try:
             mark = register_selectors.visit_mark_for_phone(raw)

@@ -136,21 +136,21 @@ def test_future_day_cannot_be_registered(login, reception, consultant):
 
 
 def test_phone_lookup_answers_f_for_an_unknown_phone(login, reception):
-    response = login(reception).get(reverse("leads:phone_lookup"), {"phone": "13912345678"})
+    response = login(reception).post(reverse("leads:phone_lookup"), {"phone": "13912345678"})
     assert response.status_code == 200
     assert '>F<' in response.content.decode()
 
 
 def test_phone_lookup_answers_s_and_nothing_else_for_a_known_phone(login, reception, consultant):
     prospect_create(consultant=consultant, phone="13912345678", name="秘密客户")
-    response = login(reception).get(reverse("leads:phone_lookup"), {"phone": "139 1234 5678"})
+    response = login(reception).post(reverse("leads:phone_lookup"), {"phone": "139 1234 5678"})
     body = response.content.decode()
     assert '>S<' in body
     assert "秘密客户" not in body and consultant.username not in body and str(consultant) not in body
 
 
 def test_phone_lookup_reports_a_bad_number(login, reception):
-    response = login(reception).get(reverse("leads:phone_lookup"), {"phone": "1234"})
+    response = login(reception).post(reverse("leads:phone_lookup"), {"phone": "1234"})
     assert 'data-testid="phone-mark-error"' in response.content.decode()
 
 
