@@ -26,12 +26,15 @@ run: install
 
 test: install
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-# The inner loop: everything but the browser journeys, the real Celery worker/beat and the bench smoke test.
+# The inner loop: everything but the browser journeys, the real Celery worker/beat, the bench smoke test
+# and the fuzz sweep over every page and form.
 test-fast: install
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
-	$(BIN)/python -m pytest -m "not browser and not celery and not bench"
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not browser and not celery and not bench and not fuzz"
 
 # Benchmark (not part of `make test`): PostgreSQL from DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/showroom_bench), data built once at --scale 1 and reused,

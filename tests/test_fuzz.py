@@ -23,7 +23,7 @@ from tests.accounts.test_permission_walk import PROJECT_URLS
 from tests.factories import prospect_create
 from tests.owners.conftest import defeated, delivered
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 PAYLOADS = [
     "", "x" * 10_000, "a\x00b", "😀🚗", "\u202etxet", "<script>alert(1)</script>", "' OR 1=1 --",
