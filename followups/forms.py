@@ -1,8 +1,15 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.bounds import Within, limit_inputs
 from followups.models import GradeRule, HListNote, RuleSet
+from followups.services import RETRY_AHEAD_DAYS
+from leads.forms.customers import DateInput, DateTimeInput
+from leads.models import Contact
 
 
 class RuleSetForm(forms.ModelForm):
@@ -51,3 +58,45 @@ class HListNoteForm(forms.ModelForm):
         model = HListNote
         fields = ["note"]
         widgets = {"note": forms.TextInput(attrs={"placeholder": _("e.g. trade-in valued, order expected Sat")})}
+
+
+class TaskWorkForm(forms.Form):
+    """Working a calendar task: the contact that closes it (the grade stays, no next follow-up)."""
+
+    method = forms.ChoiceField(label=capfirst(_("method")), choices=Contact.Method.choices)
+    contacted_at = forms.DateTimeField(
+        label=capfirst(_("contacted at")), widget=DateTimeInput, validators=[Within("contact_time", typed=True)]
+    )
+    content = forms.CharField(label=capfirst(_("content")), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=capfirst(_("result")), max_length=200, required=False)
+
+    def __init__(self, *args, task, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("method", Contact.Method.PHONE)
+        initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
+        initial.setdefault("content", task.reason or task.get_kind_display())
+        super().__init__(*args, **kwargs)
+        limit_inputs(self)
+
+
+class TaskRetryForm(forms.Form):
+    """Not reached: try again on a day from today to a year ahead."""
+
+    on = forms.DateField(label=capfirst(_("try again on")), widget=DateInput)
+    reason = forms.CharField(label=capfirst(_("why not reached")), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("on", timezone.localdate() + timedelta(days=1))
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["on"].widget.attrs.update(
+            min=today.isoformat(), max=(today + timedelta(days=RETRY_AHEAD_DAYS)).isoformat()
+        )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        today = timezone.localdate()
+        if not today <= on <= today + timedelta(days=RETRY_AHEAD_DAYS):
+            raise forms.ValidationError(_("Try again today or on a later day, at most a year ahead."))
+        return on

@@ -107,6 +107,16 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.customer_id} {self.due_on}"
 
+    @property
+    def is_prospect_task(self) -> bool:
+        """A prospect's next follow-up: closed by logging a contact on the customer."""
+        return self.kind in self.PROSPECT_KINDS
+
+    @property
+    def may_be_worked(self) -> bool:
+        """A pending calendar task (care plan, birthday, insurance, revisit): closed from its own work form."""
+        return self.status in self.PENDING and not self.is_prospect_task and self.kind != self.Kind.ESCALATION
+
 
 class RunLog(models.Model):
     """One run of the daily job: written when it starts, completed when it ends.

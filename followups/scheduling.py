@@ -86,6 +86,10 @@ def prospect_task_reschedule(
     if pending is not None and contact is not None:
         _close_by(pending, contact)
         pending = None
+        # The prospect has been followed up: the manager's escalation of it is resolved at once.
+        Task.objects.filter(customer=customer, kind=Task.Kind.ESCALATION, status__in=Task.PENDING).update(
+            status=Task.Status.DONE, closed_at=timezone.now()
+        )
     if not customer.is_scheduled:
         if pending is not None:
             tasks_cancel(Task.objects.filter(pk=pending.pk))

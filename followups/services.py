@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from followups import scheduling
 from followups.models import GradeRule, HListNote, RunLog, RuleSet, Task
-from leads.models import Customer
-from leads.services import customer_reschedule
+from leads.models import Contact, Customer
+from leads.services import contact_log, customer_lock, customer_reschedule
 
 BATCH = 2000
 
@@ -195,3 +195,57 @@ def h_list_note_save(*, customer: Customer, week_start: date, note: str, by: Use
         customer=customer, week_start=week_start, defaults={"note": note, "author": by}
     )
     return row
+
+
+# --- Working a task from the today page ------------------------------------------------------------
+
+class TaskWorkError(Exception):
+    """A task that cannot be worked (already closed, or closed another way)."""
+
+
+RETRY_AHEAD_DAYS = 365
+
+
+@transaction.atomic
+def task_work(*, task: Task, by: User, contacted_at, method: str, content: str, result: str = "") -> Contact:
+    """Close a calendar task (care, birthday, insurance, revisit) by the contact that worked it.
+
+    The task is claimed with a conditional update (pending -> done) before the contact is written, so
+    a task worked twice at once records one contact: the second call raises `TaskWorkError`.
+    """
+    if task.is_prospect_task or task.kind == Task.Kind.ESCALATION:
+        raise TaskWorkError(_("This task is closed by logging a contact on the customer."))
+    claimed = Task.objects.filter(pk=task.pk, status__in=Task.PENDING).update(
+        status=Task.Status.DONE, closed_at=timezone.now()
+    )
+    if not claimed:
+        raise TaskWorkError(_("This task has already been closed."))
+    customer = customer_lock(Customer(pk=task.customer_id))
+    contact = contact_log(
+        customer=customer, by=by, contacted_at=contacted_at, method=method, content=content, result=result,
+        grade_after=customer.grade, next_followup_on=None, next_followup_reason="",
+    )
+    Task.objects.filter(pk=task.pk).update(contact=contact)
+    task.status, task.contact = Task.Status.DONE, contact
+    return contact
+
+
+@transaction.atomic
+def task_retry(*, task: Task, by: User, on: date, reason: str = "") -> Task:
+    """The customer was not reached: the task stays open, due on `on`, with the reason noted on it."""
+    today = timezone.localdate()
+    if not today <= on <= today + timedelta(days=RETRY_AHEAD_DAYS):
+        raise TaskWorkError(_("Try again today or on a later day, at most a year ahead."))
+    locked = Task.objects.select_for_update().filter(pk=task.pk, status__in=Task.PENDING).first()
+    if locked is None:
+        raise TaskWorkError(_("This task has already been closed."))
+    same_day = Task.objects.filter(customer_id=locked.customer_id, kind=locked.kind, due_on=on).exclude(pk=locked.pk)
+    if not locked.is_prospect_task and same_day.exists():
+        raise TaskWorkError(_("The customer already has this task on that day."))
+    note = _("Not reached on %(day)s") % {"day": today.isoformat()}
+    if reason.strip():
+        note = f"{note}: {reason.strip()}"
+    locked.reason = "; ".join(filter(None, [locked.reason, note]))[: Task._meta.get_field("reason").max_length]
+    locked.due_on, locked.status = on, Task.Status.OPEN
+    locked.save(update_fields=["reason", "due_on", "status"])
+    return locked

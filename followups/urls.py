@@ -7,6 +7,7 @@ app_name = "followups"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("morning/", views.morning, name="morning"),
+    path("tasks/<int:pk>/work/", views.task_work, name="task_work"),
     path("h-list/", views.h_list, name="h_list"),
     path("h-list/<int:customer_pk>/note/", views.h_list_note, name="h_list_note"),
     path("rules/", views.rules, name="rules"),

@@ -18,11 +18,13 @@ from accounts import permissions
 from accounts.permissions import allowed
 from common import bounds
 from followups import selectors
-from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm
-from followups.models import GradeRule, RuleSet
-from followups.services import h_list_note_save, rule_set_activate, rule_set_copy, rule_set_save
+from common.redirects import safe_next
+from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm, TaskRetryForm, TaskWorkForm
+from followups.models import GradeRule, RuleSet, Task
+from followups.services import TaskWorkError, h_list_note_save, rule_set_activate, rule_set_copy, rule_set_save, task_retry
+from followups.services import task_work as task_work_service
 from leads.models import Customer
-from leads.selectors import get_customer_for_user
+from leads.selectors import customers_for_user, get_customer_for_user
 
 GRADE_ORDER = [grade for grade, _label in Customer.Grade.choices]
 
@@ -42,7 +44,12 @@ def today(request: HttpRequest) -> HttpResponse:
     overdue_page = Paginator(lists.overdue, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     next_url = reverse("followups:today")
     for task in [*lists.due_today, *overdue_page, *lists.upcoming]:
-        task.contact_url = contact_url(task, next_url=next_url)
+        if task.may_be_worked:
+            task.work_url = task_work_url(task, next_url=next_url)
+        else:
+            task.contact_url = contact_url(task, next_url=next_url)
+        if task.may_be_worked or task.is_prospect_task:
+            task.retry_url = task_work_url(task, next_url=next_url, retry=True)
     return render(
         request,
         "followups/tasks_today.html",
@@ -187,3 +194,59 @@ def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
         % {"name": rule_set.name, "count": count},
     )
     return redirect(_rules_url(rule_set))
+
+
+# --- Working a task --------------------------------------------------------------------------------
+
+def task_work_url(task, *, next_url: str, retry: bool = False) -> str:
+    """The task's own page: the "done" form of a calendar task, or (`retry`) the "not reached" form."""
+    query = {"next": next_url, **({"retry": "1"} if retry else {})}
+    return f"{reverse('followups:task_work', args=[task.pk])}?{urlencode(query)}"
+
+
+def _visible_tasks(user):
+    """Tasks on customers the user may see (`leads.selectors.customers_for_user`)."""
+    return Task.objects.select_related("customer").filter(customer__in=customers_for_user(user))
+
+
+@allowed(permissions.may_open_today)
+def task_work(request: HttpRequest, pk: int) -> HttpResponse:
+    back = safe_next(request) or reverse("followups:today")
+    task = _visible_tasks(request.user).filter(pk=pk).first()
+    if task is None or task.kind == Task.Kind.ESCALATION:
+        raise Http404
+    if task.status not in Task.PENDING:
+        if request.method == "POST":  # a form sent twice: the first one closed the task
+            messages.info(request, _("This task has already been closed."))
+            return redirect(back)
+        raise Http404
+    retry = not task.may_be_worked or request.GET.get("retry") == "1" or request.POST.get("action") == "retry"
+    work_form = TaskWorkForm(task=task) if task.may_be_worked else None
+    retry_form = TaskRetryForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "retry":
+                retry_form = TaskRetryForm(request.POST)
+                if retry_form.is_valid():
+                    moved = task_retry(task=task, by=request.user, **retry_form.cleaned_data)
+                    messages.success(
+                        request, _("%(name)s: try again on %(day)s.") % {"name": task.customer.name, "day": moved.due_on.isoformat()}
+                    )
+                    return redirect(back)
+            elif task.may_be_worked:
+                work_form = TaskWorkForm(request.POST, task=task)
+                if work_form.is_valid():
+                    task_work_service(task=task, by=request.user, **work_form.cleaned_data)
+                    messages.success(request, _("Contact logged; task done."))
+                    return redirect(back)
+            else:
+                raise Http404
+        except TaskWorkError as refused:
+            messages.error(request, str(refused))
+            return redirect(back)
+    context = {
+        "task": task, "customer": task.customer, "work_form": work_form, "retry_form": retry_form,
+        "retry": retry, "next": back, "contact_url": contact_url(task, next_url=back),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "followups/task_work.html", context, status=status)

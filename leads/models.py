@@ -192,7 +192,13 @@ class Customer(models.Model):
 
     @property
     def may_file_defeat(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        # An ordered customer may be lost too (a lost deposit): approving the defeat cancels the orders.
+        return self.status in (self.Status.ACTIVE, self.Status.ORDERED)
+
+    @property
+    def may_cancel_orders(self) -> bool:
+        """An open (uncancelled) order of this customer may be cancelled (`Order.is_cancelled` says which)."""
+        return self.status == self.Status.ORDERED
 
     @property
     def may_take_delivery(self) -> bool:
@@ -404,6 +410,14 @@ class Order(SubmissionKeyed):
         ordering = ["-ordered_on", "-id"]
         indexes = [models.Index(fields=["consultant", "ordered_on"], name="order_consultant_day")]
 
+    @property
+    def is_cancelled(self) -> bool:
+        """The order has its `OrderCancellation` row (select_related("cancellation") spares the query)."""
+        try:
+            return self.cancellation is not None
+        except OrderCancellation.DoesNotExist:
+            return False
+
 
 class Defeat(SubmissionKeyed):
     """A defeat request (战败申请) and the showroom manager's decision."""
@@ -440,4 +454,32 @@ class Defeat(SubmissionKeyed):
             models.UniqueConstraint(
                 fields=["customer"], condition=Q(status="pending"), name="one_pending_defeat_per_customer"
             )
+        ]
+
+
+class OrderCancellation(models.Model):
+    """An order cancelled (退订): by the consultant, or as lost when the customer's defeat is approved.
+
+    A row of its own rather than fields on `Order`: reports count cancellations as events, each with
+    who recorded it and when.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="cancellation", verbose_name=_("order"))
+    cancelled_on = models.DateField(_("cancelled on"), validators=[Within("record_date")])
+    reason = models.TextField(_("reason for cancelling"))
+    deposit_refunded = models.BooleanField(_("deposit refunded"), default=False)
+    # The approved defeat when the order was lost with the customer; empty for a consultant's cancellation.
+    defeat = models.ForeignKey(
+        Defeat, on_delete=models.PROTECT, null=True, blank=True, related_name="order_cancellations", verbose_name=_("defeat")
+    )
+    cancelled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("cancelled by"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cancelled_at", "-id"]
+        verbose_name = _("order cancellation")
+        verbose_name_plural = _("order cancellations")
+        indexes = [
+            # Reports counting the cancellations of a period.
+            models.Index(fields=["cancelled_on"], name="order_cancel_day"),
         ]

@@ -31,7 +31,7 @@ def customer_card(user: User, pk: int) -> Customer:
         Prefetch("contacts", queryset=Contact.objects.select_related("consultant")),
         Prefetch("visits", queryset=Visit.objects.select_related("consultant", "car_model", "colour").order_by("-visit_date", "-arrived_at")),
         Prefetch("phone_calls", queryset=PhoneCall.objects.select_related("consultant", "car_model").order_by("-call_date", "-called_at")),
-        Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant")),
+        Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant", "cancellation")),
         Prefetch("defeats", queryset=Defeat.objects.select_related("reason", "filed_by", "decided_by")),
         scheduling.open_task_prefetch(),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from followups import scheduling
-from leads.models import Contact, Customer, CustomerChange, Defeat, Order
+from leads.models import Contact, Customer, CustomerChange, Defeat, Order, OrderCancellation
 
 M = TypeVar("M", bound=models.Model)
 
@@ -250,7 +250,7 @@ def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submiss
     def create() -> Defeat:
         locked = customer_lock(customer)
         if not locked.may_file_defeat:
-            raise TransitionError(_("A defeat can only be filed for an active prospect."))
+            raise TransitionError(_("A defeat can only be filed for an active or ordered prospect."))
         defeat = Defeat.objects.create(customer=locked, filed_by=by, submission_key=submission_key, **fields)
         customer_set_status(locked, Customer.Status.DEFEAT_PENDING, by)
         return defeat
@@ -274,6 +274,12 @@ def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
     """The customer becomes defeated; their open follow-ups are cancelled."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.APPROVED, comment=comment)
     customer = customer_lock(defeat.customer)
+    # An ordered customer lost: their open orders are cancelled as lost, the deposit kept.
+    reason = _("Lost: %(reason)s") % {"reason": defeat.reason}
+    if defeat.analysis:
+        reason = f"{reason}\n{defeat.analysis}"
+    for order in orders_open(customer):  # the customer row locked above serialises its orders
+        _cancellation_record(order, by=by, reason=reason, deposit_refunded=False, defeat=defeat)
     scheduling.customer_tasks_cancel(customer=customer)
     status_change(customer, Customer.Status.DEFEATED, by, comment)
     customer.next_followup_on = None
@@ -283,10 +289,57 @@ def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
 
 @transaction.atomic
 def defeat_reject(*, defeat: Defeat, by: User, comment: str) -> Defeat:
-    """Back to follow-up, with the manager's comment."""
+    """Back to follow-up, with the manager's comment: ordered again if an order is still open, else active."""
     defeat = _decide(defeat, by=by, status=Defeat.Status.REJECTED, comment=comment)
     customer = customer_lock(defeat.customer)
-    status_change(customer, Customer.Status.ACTIVE, by, comment)
+    back_to = Customer.Status.ORDERED if orders_open(customer).exists() else Customer.Status.ACTIVE
+    status_change(customer, back_to, by, comment)
     _schedule(customer, today=timezone.localdate())
     customer_save(customer, by, ["status", "next_followup_on"])
     return defeat
+
+
+# --- Order cancellation ------------------------------------------------------------------------
+
+# The grades a customer may be given when their last open order is cancelled (not O: nothing is ordered).
+CANCEL_GRADES = tuple(grade for grade in Customer.Grade.values if grade != Customer.Grade.O)
+
+
+def orders_open(customer: Customer) -> models.QuerySet[Order]:
+    """The customer's orders not cancelled."""
+    return Order.objects.filter(customer=customer, cancellation__isnull=True)
+
+
+def _cancellation_record(
+    order: Order, *, by: User, reason: str, deposit_refunded: bool, on: date | None = None, defeat: Defeat | None = None
+) -> OrderCancellation:
+    return OrderCancellation.objects.create(
+        order=order, cancelled_on=on or timezone.localdate(), reason=reason, deposit_refunded=deposit_refunded,
+        defeat=defeat, cancelled_by=by,
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by: User, reason: str, deposit_refunded: bool, grade: str) -> OrderCancellation:
+    """An order cancelled. With no other open order the customer is a prospect again: the grade the
+    consultant gives (not O), status active, the follow-up task rescheduled, one save of the row."""
+    customer = customer_lock(order.customer)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if OrderCancellation.objects.filter(order=order).exists():
+        raise TransitionError(_("This order has already been cancelled."))
+    if not customer.may_cancel_orders:
+        raise TransitionError(_("Only an order of an ordered customer can be cancelled."))
+    if not reason.strip():
+        raise TransitionError(_("Give the reason the order is cancelled."))
+    last_open = not orders_open(customer).exclude(pk=order.pk).exists()
+    if last_open and grade not in CANCEL_GRADES:
+        raise TransitionError(_("Choose the grade the customer has now (H, A, B, C or N)."))
+    today = timezone.localdate()
+    cancellation = _cancellation_record(order, by=by, reason=reason.strip(), deposit_refunded=deposit_refunded, on=today)
+    if last_open:
+        note = _("Order cancelled: %(reason)s") % {"reason": cancellation.reason}
+        _set_grade(customer, grade, by, today, note)
+        status_change(customer, Customer.Status.ACTIVE, by, note)
+        _schedule(customer, today=today)
+        customer_save(customer, by, ["grade", "graded_on", "status", "next_followup_on"])
+    return cancellation

@@ -1,7 +1,7 @@
 """Each page module under leads/views/ lists its own urlpatterns; they are joined here."""
 
-from leads.views import customers, defeats, registers, signoff
+from leads.views import customers, defeats, orders, registers, signoff
 
 app_name = "leads"
 
-urlpatterns = registers.urlpatterns + customers.urlpatterns + signoff.urlpatterns + defeats.urlpatterns
+urlpatterns = registers.urlpatterns + customers.urlpatterns + signoff.urlpatterns + defeats.urlpatterns + orders.urlpatterns
