@@ -158,3 +158,35 @@ class HListNote(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.week_start}"
+
+
+class PlannedDate(models.Model):
+    """One date a prospect task was planned for: written when the task opens with a date and at each
+    change of it; the row of the date it replaced gets `replaced_on`. The progress sheet reads these."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="planned_dates")
+    planned_on = models.DateField(_("planned"))
+    rule_on = models.DateField(_("rule date"), null=True, blank=True)  # what the rules gave, when postponed past it
+    replaced_on = models.DateField(_("replaced on"), null=True, blank=True)  # null while it is the task's date
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    postponed = models.BooleanField(_("postponed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "created_at", "id"]
+        verbose_name = _("planned follow-up date")
+        verbose_name_plural = _("planned follow-up dates")
+        indexes = [
+            # Progress sheet: a month's planned dates.
+            models.Index(fields=["planned_on"], name="planned_date_on"),
+            # Morning meeting: the last week's postponements.
+            models.Index(fields=["created_at"], condition=Q(postponed=True), name="planned_date_postponed"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.planned_on}"
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.replaced_on is not None

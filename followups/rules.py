@@ -4,11 +4,15 @@ A prospect is first followed up within the grade's first deadline counted from t
 after that at least `times` contacts in every window of `per_days` days: the next contact is due
 `per_days` days after the `times`-th most recent contact day. "Twice every 3 days" so alternates
 gaps of 1 and 2 days; with too few contacts yet, the gap is `per_days // times` (at least one). An appointment agreed with the customer wins over the rule,
-and a date the consultant sets may bring the follow-up forward but never push it past the rule.
+and a date the consultant sets may bring the follow-up forward; it may push it past the rule only
+when postponed with a reason (`postponed=True`), and never more than a year ahead.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+# A postponement goes at most this far past today.
+POSTPONE_MAX_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Cadence:
 class Due:
     on: date
     kind: str  # "first_contact", "cadence" or "appointment": the Task.Kind values
+    postponed: bool = False  # the date is past the rule's, by the consultant's postponement
 
 
 def rule_due(
@@ -53,16 +58,22 @@ def next_due(
     earlier_followups: tuple[date, ...] = (),
     appointment: date | None = None,
     requested: date | None = None,
+    postponed: bool = False,
     today: date,
 ) -> Due:
     """When the prospect's next follow-up is due.
 
     `appointment`: the day of a time agreed with the customer; it wins if not already past.
-    `requested`: the date the consultant wrote down; it may only bring the rule date forward.
+    `requested`: the date the consultant wrote down; it brings the rule date forward, or, with
+    `postponed` (the caller says a reason was given), pushes it later, to at most a year after today.
     """
     if appointment is not None and appointment >= today:
         return Due(appointment, "appointment")
     due = rule_due(cadence, first_contact=first_contact, last_followup=last_followup, earlier_followups=earlier_followups)
     if requested is not None and requested < due.on:
         return Due(max(requested, today), due.kind)
+    if requested is not None and requested > due.on and postponed:
+        latest = today + timedelta(days=POSTPONE_MAX_DAYS)
+        if latest > due.on:
+            return Due(min(requested, latest), due.kind, postponed=True)
     return due

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from followups import rules
-from followups.models import GradeRule, Task
+from followups.models import GradeRule, PlannedDate, Task
 from leads.models import Contact, Customer
 
 
@@ -45,7 +45,7 @@ def _earlier_followups(customer: Customer, cadence: rules.Cadence) -> tuple[date
 
 
 def prospect_due(
-    customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None
+    customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None, postponed: bool = False
 ) -> rules.Due:
     return rules.next_due(
         cadence,
@@ -54,6 +54,7 @@ def prospect_due(
         earlier_followups=_earlier_followups(customer, cadence),
         appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
         requested=requested,
+        postponed=postponed,
         today=today,
     )
 
@@ -70,6 +71,8 @@ def prospect_task_reschedule(
     today: date,
     contact: Contact | None = None,
     requested: date | None = None,
+    postponed: bool = False,
+    by=None,
     cadences: dict[str, rules.Cadence] | None = None,
 ) -> date | None:
     """Bring the customer's one open follow-up task in line with the rules; return its due date.
@@ -77,6 +80,8 @@ def prospect_task_reschedule(
     With `contact`, the pending task is done (completed by that contact) and the next one opened;
     without, the pending task moves to the date the current grade, appointment and rules give.
     A customer who is not scheduled (`Customer.SCHEDULED_STATUSES`) keeps no open task: None.
+    `postponed` (a reason was given) lets `requested` push the date past the rule's. Each date the task
+    gets is kept as a `PlannedDate` row (by `by`), and the row of the date it replaces is marked replaced.
     """
     pending = (
         Task.objects.select_for_update()
@@ -97,16 +102,29 @@ def prospect_task_reschedule(
     cadence = (cadences or active_cadences()).get(customer.grade)
     if cadence is None:
         return pending.due_on if pending else None
-    due = prospect_due(customer, cadence, today=today, requested=requested)
+    due = prospect_due(customer, cadence, today=today, requested=requested, postponed=postponed)
     fields = {
         "kind": due.kind, "due_on": due.on, "status": Task.Status.OVERDUE if due.on < today else Task.Status.OPEN,
         "assignee_id": customer.consultant_id, "reason": customer.next_followup_reason,
     }
     if pending is None:
-        Task.objects.create(customer=customer, **fields)
+        task = Task.objects.create(customer=customer, **fields)
+        _plan(task, due, today=today, by=by, cadence=cadence, customer=customer)
     else:
         Task.objects.filter(pk=pending.pk).update(**fields)
+        if pending.due_on != due.on:
+            _plan(pending, due, today=today, by=by, cadence=cadence, customer=customer)
     return due.on
+
+
+def _plan(task: Task, due: rules.Due, *, today: date, by, cadence: rules.Cadence, customer: Customer) -> None:
+    """Keep the task's new date as a planned date; the date it replaces is marked replaced today."""
+    PlannedDate.objects.filter(task=task, replaced_on__isnull=True).update(replaced_on=today)
+    rule_on = prospect_due(customer, cadence, today=today).on if due.postponed else None
+    PlannedDate.objects.create(
+        task=task, planned_on=due.on, rule_on=rule_on, by=by, reason=customer.next_followup_reason,
+        postponed=due.postponed,
+    )
 
 
 def open_task_prefetch() -> Prefetch:

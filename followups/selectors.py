@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import consultants_visible_to, scope_to_user
-from followups.models import HListNote, RuleSet, Task
-from leads.models import Contact, Customer
+from followups.models import HListNote, PlannedDate, RuleSet, Task
+from leads.models import Contact, Customer, Visit
+from leads.register_selectors import visit_notices_for
 from leads.selectors import customers_for_user, returned_cards_for
 
 # Expected purchase window per grade (docs/domain.md, "Grades"): past it without an order, the prospect is stuck.
@@ -107,6 +108,8 @@ class TodayLists:
     upcoming: list[Task]
     appointments: list[Customer]
     returned_cards: list[Customer]
+    # Visits of the user's (a manager: their team's) customers taken by another consultant, last 7 days.
+    notices: list[Visit] = field(default_factory=list)
 
 
 def today_lists(user: User, *, today: date) -> TodayLists:
@@ -117,6 +120,7 @@ def today_lists(user: User, *, today: date) -> TodayLists:
         upcoming=list(tasks.filter(due_on__gt=today, due_on__lte=today + timedelta(days=UPCOMING_DAYS))[:UPCOMING_LIMIT]),
         appointments=list(appointments_for(user, day=today)),
         returned_cards=list(returned_cards_for(user).order_by("-updated_at", "pk")),
+        notices=visit_notices_for(user, today=today),
     )
 
 
@@ -141,8 +145,11 @@ class MorningMeeting:
     h_grade: list[Customer] = field(default_factory=list)
     stuck: list[Customer] = field(default_factory=list)
     unsigned: list[Customer] = field(default_factory=list)
+    # H/A prospects' follow-ups postponed past the rule in the last POSTPONEMENT_DAYS days, newest first.
+    postponements: list[PlannedDate] = field(default_factory=list)
 
 
+POSTPONEMENT_DAYS = 7
 FIGURES = ("due_today", "overdue", "h_grade", "unsigned", "stuck")
 
 
@@ -165,7 +172,8 @@ def _figures_per_consultant(tasks: QuerySet[Task], customers: QuerySet[Customer]
 
 
 def morning_meeting(user: User, *, today: date) -> MorningMeeting:
-    """Per visible active consultant: today's due, overdue, H prospects, unsigned cards, stuck; and the lists.
+    """Per visible active consultant: today's due, overdue, H prospects, unsigned cards, stuck; and the lists
+    (with the last week's postponements of H/A prospects).
 
     A fixed number of queries whatever the volume: one per figure table, one per list.
     """
@@ -182,14 +190,30 @@ def morning_meeting(user: User, *, today: date) -> MorningMeeting:
     totals = ConsultantRow(consultant=None, **{name: sum(getattr(r, name) for r in rows) for name in FIGURES})
     task_list = tasks.select_related("customer", "assignee").order_by("due_on", "id")
     customer_list = customers.select_related("consultant", "car_model")
+    pending_list = list(task_list.filter(due_on__lte=today))  # one query for the due-today and overdue lists
     return MorningMeeting(
         rows=rows,
         totals=totals,
-        due_today=list(task_list.filter(due_on=today)),
-        overdue=list(task_list.filter(due_on__lt=today)),
+        due_today=[t for t in pending_list if t.due_on == today],
+        overdue=[t for t in pending_list if t.due_on < today],
         h_grade=list(customer_list.filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE).order_by("consultant_id", "graded_on", "pk")),
         stuck=list(filter_stuck(customer_list, today=today).order_by("consultant_id", "graded_on", "pk")),
         unsigned=list(customer_list.filter(card_status=Customer.CardStatus.PENDING).order_by("consultant_id", "created_at", "pk")),
+        postponements=_postponements(customers, today=today),
+    )
+
+
+def _postponements(customers: QuerySet[Customer], *, today: date) -> list[PlannedDate]:
+    """Postponements made in the last week for these (visible) customers now graded H or A: one query.
+
+    Each row: `task.customer`, `task.assignee`, `by`, `rule_on` (from) → `planned_on` (to), `reason`.
+    """
+    since = datetime.combine(today - timedelta(days=POSTPONEMENT_DAYS - 1), time.min, tzinfo=timezone.get_current_timezone())
+    visible = customers.filter(grade__in=[Customer.Grade.H, Customer.Grade.A]).values("pk")
+    return list(
+        PlannedDate.objects.filter(postponed=True, created_at__gte=since, task__customer__in=visible)
+        .select_related("task__customer", "task__assignee", "by")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -205,6 +205,17 @@ class Customer(models.Model):
         return self.status == self.Status.ORDERED
 
     @property
+    def may_regrade(self) -> bool:
+        """H/A/B/C/N by hand only on an active prospect: O comes with an order, and an ordered,
+        delivered or defeated card keeps the grade its status gave it."""
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def may_reopen(self) -> bool:
+        """An owner (trade-in, second car, family, conquest) or a defeated customer can be a prospect again."""
+        return self.status in (self.Status.DELIVERED, self.Status.DEFEATED)
+
+    @property
     def is_owner(self) -> bool:
         return self.status == self.Status.DELIVERED
 
@@ -342,6 +353,11 @@ class Visit(SubmissionKeyed):
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The known customer's own consultant when the party was given to someone else (or to them): the row
+    # keeps both names, and a visit taken by another consultant is a notice on the owner's today page.
+    customer_consultant = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("customer's consultant")
+    )
 
     class Meta:
         ordering = ["visit_date", "arrived_at", "id"]

@@ -30,10 +30,54 @@ def customer_with_phone(phone: str) -> Customer | None:
     return Customer.objects.filter(phone=phone).only("pk", "consultant_id").first()
 
 
+def has_earlier_showroom_visit(customer_id: int | None, *, before: Visit | None = None) -> bool:
+    """Whether the customer already has a completed Visit (earlier than `before`, when given).
+
+    F/S counts showroom visits only: the first showroom visit of a phone-in or OEM lead is F.
+    """
+    if customer_id is None:
+        return False
+    visits = Visit.objects.filter(customer_id=customer_id, completed_at__isnull=False)
+    if before is not None:
+        visits = visits.exclude(pk=before.pk).filter(
+            Q(visit_date__lt=before.visit_date)
+            | Q(visit_date=before.visit_date, arrived_at__lt=before.arrived_at)
+            | Q(visit_date=before.visit_date, arrived_at=before.arrived_at, pk__lt=before.pk)
+        )
+    return visits.exists()
+
+
 def visit_mark_for_phone(raw: str) -> str:
-    """"F" when no customer has this phone, "S" when one does. Raises ValidationError for a bad number."""
+    """"S" when the phone's customer already has a completed showroom visit, else "F". Raises ValidationError for a bad number."""
     phone = normalise_phone(raw)
-    return "S" if Customer.objects.filter(phone=phone).exists() else "F"
+    customer = customer_with_phone(phone)
+    return "S" if customer is not None and has_earlier_showroom_visit(customer.pk) else "F"
+
+
+def consultant_for_phone(phone: str) -> User | None:
+    """The active consultant whose customer has this (normalised) phone; None for an unknown phone.
+
+    Reception may learn this name (to give the party to that consultant), nothing else of the card.
+    """
+    if not phone:
+        return None
+    customer = customer_with_phone(phone)
+    if customer is None:
+        return None
+    return User.objects.filter(pk=customer.consultant_id, role=User.Role.CONSULTANT, is_active=True).first()
+
+
+def visit_notices_for(user: User, *, today: date, days: int = 7) -> list[Visit]:
+    """Visits of the user's (or their team's) customers taken by another consultant in the last `days` days."""
+    visits = (
+        Visit.objects.filter(
+            customer_consultant__isnull=False, visit_date__gt=today - timedelta(days=days), visit_date__lte=today
+        )
+        .exclude(consultant=F("customer_consultant"))
+        .select_related("consultant", "customer_consultant", "customer")
+        .order_by("-visit_date", "-arrived_at", "-id")
+    )
+    return list(scope_to_user(visits, user, consultant_field="customer_consultant"))
 
 
 def duty_for_day(day: date) -> list[DutySlot]:
@@ -79,12 +123,16 @@ def visits_for_day(*, user: User, day: date) -> list[Visit]:
     """The day's register rows with what the page shows, in arrival order."""
     rows = list(
         Visit.objects.filter(visit_date=day)
-        .select_related("consultant", "channel", "car_model", "colour")
+        .select_related("consultant", "customer_consultant", "channel", "car_model", "colour")
         .annotate(customer_visible=_customer_visible(user))
         .order_by("arrived_at", "id")
     )
     rows = _mark_details(rows, user)
     for row in rows:
+        # Both names when the party went to someone else than the customer's own consultant.
+        row.other_consultant = (
+            row.customer_consultant if row.customer_consultant_id not in (None, row.consultant_id) else None
+        )
         # The rows a user may complete are those of the consultants whose work they see.
         row.editable = row.consultant_visible
     return rows

@@ -4,7 +4,7 @@ What the registers are and which paper forms they mirror: docs/domain.md, "Regis
 """
 
 import uuid
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,10 +12,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from leads.models import CarModel, Channel, Colour, Customer, DutySlot, PhoneCall, Visit
+from leads.models import CarModel, Channel, Colour, Contact, Customer, DutySlot, PhoneCall, Visit
 from leads.phones import normalise_phone
-from leads.register_selectors import customer_with_phone
-from leads.services import create_once, customer_create
+from leads.register_selectors import customer_with_phone, has_earlier_showroom_visit
+from leads.selectors import customers_for_user
+from leads.services import contact_log, create_once, customer_create
+
+# Namespace of the stable submission keys of the contacts that register rows record (uuid5 of "visit-<pk>").
+REGISTER_CONTACT_NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
+
+
+def register_contact_key(kind: str, pk: int) -> uuid.UUID:
+    """The one contact a register row may record: a row completed twice (or posted twice at once) records it once."""
+    return uuid.uuid5(REGISTER_CONTACT_NAMESPACE, f"{kind}-{pk}")
+
+
+def _contact_worker(customer: Customer, *candidates: User) -> User | None:
+    """The first candidate who may work this customer (their own, or a manager's visible one), or None."""
+    if not customer.may_regrade:  # an active prospect: the contact sets its grade and its next task
+        return None
+    for user in candidates:
+        if user is not None and (user.is_consultant or user.is_manager) and customers_for_user(user).filter(pk=customer.pk).exists():
+            return user
+    return None
+
+
+def _aware(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
 
 
 def _check_consultant(consultant: User) -> None:
@@ -38,6 +61,7 @@ def visit_add(
         raise ValidationError({"party_size": _("A party has at least one person.")})
     _check_consultant(consultant)
     phone = normalise_phone(phone) if phone else ""
+    known = customer_with_phone(phone) if phone else None
 
     def create() -> Visit:
         return Visit.objects.create(
@@ -45,8 +69,10 @@ def visit_add(
             arrived_at=arrived_at,
             party_size=party_size,
             consultant=consultant,
+            customer_consultant_id=known.consultant_id if known else None,
             phone=phone,
-            is_first_visit=not (phone and Customer.objects.filter(phone=phone).exists()),
+            # S only when the customer already has a completed showroom visit (docs/domain.md, "Registers").
+            is_first_visit=not (known and has_earlier_showroom_visit(known.pk)),
             created_by=by,
             updated_by=by,
             updated_at=timezone.now(),
@@ -109,8 +135,10 @@ def visit_complete(
     if left_at <= visit.arrived_at:
         raise ValidationError({"left_at": _("The leave time must be after the arrival time.")})
     phone = normalise_phone(phone)
+    first_completion = visit.completed_at is None
+    attached_existing = False
     if visit.customer_id is None:
-        visit.customer, visit.is_first_visit = _customer_for(
+        visit.customer, created = _customer_for(
             phone=phone,
             fields={"name": name, "grade": grade, "channel": channel, "car_model": car_model, "colour": colour},
             consultant=visit.consultant,
@@ -118,6 +146,12 @@ def visit_complete(
             intake=Customer.Intake.WALK_IN,
             on=visit.visit_date,
         )
+        attached_existing = not created
+    if visit.customer_id is not None:
+        # F/S from the customer's earlier completed showroom visits, not from the card's existence.
+        visit.is_first_visit = not has_earlier_showroom_visit(visit.customer_id, before=visit)
+        if visit.customer_consultant_id is None:
+            visit.customer_consultant_id = visit.customer.consultant_id
     now = timezone.now()
     completed = {
         "left_at": left_at, "name": name, "phone": phone, "grade": grade, "channel": channel, "car_model": car_model,
@@ -127,9 +161,27 @@ def visit_complete(
     for field_name, value in completed.items():
         setattr(visit, field_name, value)
     visit.save(update_fields=[
-        *completed, "arrived_at", "party_size", "consultant", "customer", "is_first_visit",
+        *completed, "arrived_at", "party_size", "consultant", "customer", "is_first_visit", "customer_consultant",
     ])
+    if first_completion and attached_existing:
+        _visit_contact(visit, by=by)
     return visit
+
+
+def _visit_contact(visit: Visit, *, by: User) -> None:
+    """A return visit of a known prospect is a follow-up: one showroom contact, when `by` may work the customer.
+
+    Someone else's customer gets no contact by the wrong person (the visit still counts as their return visit).
+    """
+    customer = Customer.objects.get(pk=visit.customer_id)
+    worker = _contact_worker(customer, by)
+    if worker is None:
+        return
+    contact_log(
+        customer=customer, by=worker, contacted_at=_aware(visit.visit_date, visit.left_at),
+        method=Contact.Method.SHOWROOM, content=visit.discussion, grade_after=visit.grade,
+        submission_key=register_contact_key("visit", visit.pk),
+    )
 
 
 def _stale_message(visit: Visit) -> str:
@@ -185,11 +237,22 @@ def phone_call_log(
             intake=Customer.Intake.PHONE_IN,
             on=call_date,
         )
-        return PhoneCall.objects.create(
+        call = PhoneCall.objects.create(
             call_date=call_date, called_at=called_at, is_new_caller=is_new, consultant=consultant, customer=customer,
             name=name, phone=phone, car_model=car_model, content=content, grade=grade, channel=channel,
             created_by=by, submission_key=submission_key,
         )
+        if not is_new:
+            # A known caller's phone-in is a follow-up, by whoever may work the customer (the logger, or the
+            # call's consultant when they are the customer's own); in the same transaction as the row.
+            known = Customer.objects.get(pk=customer.pk)
+            worker = _contact_worker(known, by, consultant if consultant.pk == known.consultant_id else None)
+            if worker is not None:
+                contact_log(
+                    customer=known, by=worker, contacted_at=_aware(call_date, called_at), method=Contact.Method.PHONE,
+                    content=content, grade_after=grade, submission_key=register_contact_key("call", call.pk),
+                )
+        return call
 
     call, _created = create_once(PhoneCall, submission_key, create)
     return call

@@ -148,8 +148,13 @@ def customer_blanks_fill(*, customer: Customer, fields: dict[str, Any], by: User
 
 @transaction.atomic
 def customer_regrade(*, customer: Customer, grade: str, by: User, note: str = "") -> Customer:
-    """Change the grade and recompute the next follow-up from the new grade's rule."""
+    """Change the grade and recompute the next follow-up from the new grade's rule (an active prospect
+    only, never to O: O comes with an order)."""
     customer = customer_lock(customer)
+    if grade == Customer.Grade.O:
+        raise TransitionError(_("Grade O comes only with an order."))
+    if not customer.may_regrade:
+        raise TransitionError(_("Only an active prospect can be regraded: an ordered, delivered or defeated card keeps its grade."))
     today = timezone.localdate()
     if _set_grade(customer, grade, by, today, note):
         _schedule(customer, today=today)
@@ -180,7 +185,10 @@ def contact_log(
     appointment_at: datetime | None = None,
     submission_key: uuid.UUID | None = None,
 ) -> Contact:
-    """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task."""
+    """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task.
+
+    A `next_followup_on` later than the rule's date is kept only with a `next_followup_reason` (a
+    postponement); the form requires the reason, other callers may leave it empty."""
 
     def create() -> Contact:
         locked = customer_lock(customer)
@@ -194,7 +202,11 @@ def contact_log(
         locked.last_contact_on = max(filter(None, [locked.last_contact_on, contact_day]))
         locked.next_followup_reason = next_followup_reason
         locked.appointment_at = appointment_at
-        _schedule(locked, today=timezone.localdate(), contact=contact, requested=next_followup_on)
+        # A reason given lets the consultant's date postpone the follow-up past the rule's (rules.next_due).
+        locked.next_followup_on = scheduling.prospect_task_reschedule(
+            customer=locked, today=timezone.localdate(), contact=contact, requested=next_followup_on,
+            postponed=bool(next_followup_reason.strip()), by=by,
+        )
         customer_save(
             locked, by,
             ["grade", "graded_on", "last_contact_on", "next_followup_reason", "appointment_at", "next_followup_on"],

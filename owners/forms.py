@@ -202,3 +202,18 @@ class MilestoneForm(forms.ModelForm):
 
 
 MilestoneFormSet = forms.modelformset_factory(CareMilestone, form=MilestoneForm, extra=1)
+
+
+class ReopenForm(forms.Form):
+    """An owner or a defeated customer opened as a prospect again: why, and the grade (never O)."""
+
+    reason = forms.ChoiceField(label=_("Why a prospect again"), choices=[])
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=[(value, label) for value, label in Customer.Grade.choices if value != Customer.Grade.O],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from owners.services import REOPEN_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = list(REOPEN_REASONS.items())

@@ -3,7 +3,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -72,9 +72,16 @@ def _owner(queryset: QuerySet[Customer], pk: int) -> Customer:
         raise Http404
 
 
+def _vehicle_holders(user: User, *, today: date) -> QuerySet[Customer]:
+    """The owners the user may see, and the customers with vehicles who are prospects again (an owner
+    reopened for a trade-in or a second car still owns those cars), with the VIP annotations."""
+    has_vehicle = Exists(Vehicle.objects.filter(customer=OuterRef("pk")))
+    return with_vip(customers_for_user(user).filter(Q(status=Customer.Status.DELIVERED) | Q(has_vehicle)), today=today)
+
+
 def get_owner_for_user(user: User, pk: int, *, today: date) -> Customer:
-    """An owner the user may see, with VIP flag; 404 otherwise (also for a customer who is not an owner)."""
-    return _owner(_owners(user, today=today), pk)
+    """An owner (or a customer with vehicles) the user may see, with VIP flag; 404 otherwise."""
+    return _owner(_vehicle_holders(user, today=today), pk)
 
 
 def _history(field: str, to_attr: str) -> Prefetch:
@@ -88,7 +95,7 @@ def owner_card(user: User, pk: int, *, today: date) -> Customer:
     `status_history` and `care_tasks` (the latest twenty)."""
     vehicles = Vehicle.objects.select_related("car_model", "colour").prefetch_related("insurance", "maintenance")
     care_tasks = Task.objects.filter(kind__in=OWNER_TASK_KINDS).order_by("-due_on")[:20]
-    queryset = _owners(user, today=today).prefetch_related(
+    queryset = _vehicle_holders(user, today=today).prefetch_related(
         Prefetch("vehicles", queryset=vehicles, to_attr="vehicle_list"),
         Prefetch("accessories", to_attr="accessory_list"),
         Prefetch("referrals_made", queryset=Referral.objects.select_related("prospect"), to_attr="referral_list"),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from common import bounds
@@ -230,3 +231,39 @@ def care_tasks_create(day: date) -> int:
     before = in_window.count()
     Task.objects.bulk_create(unique.values(), batch_size=2000, ignore_conflicts=True)
     return in_window.count() - before
+
+
+# --- An owner or a defeated customer opened as a prospect again -------------------------------------
+
+# Why the card is a prospect again (the note of its status history row names it).
+REOPEN_REASONS = {
+    "trade_in": _lazy("Trade-in (置换)"),
+    "second_car": _lazy("Second car (增购)"),
+    "family": _lazy("A family member's car"),
+    "conquest": _lazy("Conquest of an other-brand owner"),
+}
+
+
+@transaction.atomic
+def customer_reopen(*, customer: Customer, by: User, reason: str, grade: str) -> Customer:
+    """An owner (trade-in, second car, a family member's car, conquest) or a defeated customer becomes an
+    active prospect again on the same card: vehicles and history kept, the grade set (with its history),
+    open defeat revisits cancelled, the prospect task scheduled, the row saved once."""
+    if reason not in REOPEN_REASONS:
+        raise TransitionError(_("Choose why the customer is a prospect again."))
+    if grade == Customer.Grade.O or grade not in Customer.Grade.values:
+        raise TransitionError(_("Grade O comes only with an order."))
+    locked = customer_lock(customer)
+    if not locked.may_reopen:
+        raise TransitionError(_("Only an owner or a defeated customer can be opened as a prospect again."))
+    note = _("Prospect again: %(reason)s") % {"reason": REOPEN_REASONS[reason]}
+    today = timezone.localdate()
+    scheduling.tasks_cancel(Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT))
+    status_change(locked, Customer.Status.ACTIVE, by, note)
+    if locked.grade != grade:
+        change_record(locked, CustomerChange.Field.GRADE, locked.grade, grade, by, note)
+        locked.grade = grade
+    locked.graded_on = today
+    locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=today)
+    customer_save(locked, by, ["status", "grade", "graded_on", "next_followup_on"])
+    return locked

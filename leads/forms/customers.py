@@ -108,6 +108,7 @@ class CustomerCreateForm(SubmissionKeyMixin, CustomerFormMixin, forms.ModelForm)
         self._limit_code_lists()
         limit_inputs(self)
         self.fields["grade"].help_text = _("See the grading criteria.")
+        self.fields["grade"].choices = PROSPECT_GRADE_CHOICES
         if permissions.may_filter_by_consultant(user):
             self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
         else:
@@ -151,9 +152,15 @@ class ContactForm(SubmissionKeyMixin):
     next_followup_on = forms.DateField(
         label=capfirst(_("next follow-up")), required=False, widget=DateInput,
         validators=[Within("followup_date", typed=True)],
-        help_text=_("Leave empty to follow the grade's rule; an earlier date brings the follow-up forward."),
+        help_text=_(
+            "Leave empty to follow the grade's rule. An earlier date brings the follow-up forward; a later one "
+            "postpones it past the rule with the reason below (at most a year ahead) and is shown to the showroom manager."
+        ),
     )
-    next_followup_reason = forms.CharField(label=capfirst(_("reason for next follow-up")), max_length=200, required=False)
+    next_followup_reason = forms.CharField(
+        label=capfirst(_("reason for next follow-up")), max_length=200,
+        error_messages={"required": _("Give the reason for the next follow-up (what it is for, or why it is postponed).")},
+    )
     appointment_at = forms.DateTimeField(
         label=capfirst(_("agreed appointment")), required=False, widget=DateTimeInput,
         validators=[Within("appointment_time", typed=True)],
@@ -175,8 +182,12 @@ class ContactForm(SubmissionKeyMixin):
         return value
 
 
+# The grades a consultant gives by hand: O comes only with an order (docs/domain.md, "Grades").
+PROSPECT_GRADE_CHOICES = [(value, label) for value, label in Customer.Grade.choices if value != Customer.Grade.O]
+
+
 class RegradeForm(forms.Form):
-    grade = forms.ChoiceField(label=capfirst(_("grade")), choices=Customer.Grade.choices)
+    grade = forms.ChoiceField(label=capfirst(_("grade")), choices=PROSPECT_GRADE_CHOICES)
     note = forms.CharField(label=capfirst(_("note")), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -143,12 +143,19 @@ def contact_create(request, pk):
 @allowed(permissions.may_work_customers)
 def customer_regrade(request, pk):
     customer = get_customer_for_user(request.user, pk)
+    if not customer.may_regrade:
+        messages.error(request, _("Only an active prospect can be regraded: an ordered, delivered or defeated card keeps its grade."))
+        return redirect(customer_url(customer))
     if request.method == "POST":
         form = RegradeForm(request.POST)
         if form.is_valid():
-            services.customer_regrade(customer=customer, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Grade changed."))
-            return redirect(customer_url(customer))
+            try:
+                services.customer_regrade(customer=customer, by=request.user, **form.cleaned_data)
+            except services.TransitionError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _("Grade changed."))
+                return redirect(customer_url(customer))
     else:
         form = RegradeForm(initial={"grade": customer.grade})
     return render(request, "leads/customer_regrade.html", {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA})

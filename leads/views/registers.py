@@ -54,10 +54,11 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- visit register ------------------------------------------------------------------------------
 
 
-def _visit_context(request, day: date, add_form=None) -> dict:
+def _visit_context(request, day: date, add_form=None, phone_owner=None, phone_mark: str = "", lookup_error: str = "") -> dict:
+    """`phone_owner`: the consultant of the customer whose phone reception typed; the rotation proposes them first."""
     user = request.user
     slots = register_selectors.duty_for_day(day)
-    suggestion = register_selectors.rotation_suggest(day=day, slots=slots)
+    suggestion = phone_owner or register_selectors.rotation_suggest(day=day, slots=slots)
     if add_form is None and permissions.may_add_party(user):
         add_form = VisitAddForm(
             initial={"visit_date": day, "arrived_at": default_time(), "consultant": suggestion}
@@ -69,7 +70,40 @@ def _visit_context(request, day: date, add_form=None) -> dict:
         "add_form": add_form,
         "slots": slots,
         "suggestion": suggestion,
+        "phone_owner": phone_owner,
+        "phone_mark": phone_mark,
+        "lookup_error": lookup_error,
     }
+
+
+def _typed(post) -> dict:
+    """What reception typed, as the add form's initial values (the same submission key)."""
+    return {key: post.get(key) for key in ("visit_date", "arrived_at", "party_size", "consultant", "phone", "submission_key")
+            if post.get(key)}
+
+
+def _visit_add_lookup(request, form):
+    """Reception pressed "Look up": the form again, its consultant set to the customer's own (nothing saved).
+
+    Only the consultant's name and F/S are shown, and the lookup counts against the phone-lookup limit.
+    """
+    form.is_valid()
+    day = form.cleaned_data.get("visit_date") or parse_day(request.POST.get("visit_date"))
+    phone = form.cleaned_data.get("phone", "")
+    owner, mark, error = None, "", ""
+    if phone and throttle.lookup_refused(request):
+        form = VisitAddForm(initial=_typed(request.POST))
+        error = _("Too many lookups: wait a minute.")
+    elif phone:
+        owner = register_selectors.consultant_for_phone(phone)
+        mark = register_selectors.visit_mark_for_phone(phone)
+        initial = _typed(request.POST)
+        if owner is not None:
+            initial["consultant"] = owner.pk
+        form = VisitAddForm(initial=initial)  # unbound: a lookup is no attempt to save
+    context = _visit_context(request, day, add_form=form, phone_owner=owner, phone_mark=mark, lookup_error=error)
+    template = "leads/_register_visits.html" if request.htmx else "leads/register_visits.html"
+    return render(request, template, context)
 
 
 @allowed(permissions.may_open_registers)
@@ -83,6 +117,8 @@ def visit_register(request):
 @require_POST
 def visit_add(request):
     form = VisitAddForm(request.POST)
+    if "lookup" in request.POST:
+        return _visit_add_lookup(request, form)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,7 +182,8 @@ def visit_complete(request, pk: int):
                 response["HX-Redirect"] = _register_url("leads:visit_register", visit.visit_date)
                 return response
             return redirect(_register_url("leads:visit_register", visit.visit_date))
-    return render(request, "leads/register_visit_complete.html", {"visit": visit, "form": form})
+    other = visit.customer_consultant if visit.customer_consultant_id not in (None, visit.consultant_id) else None
+    return render(request, "leads/register_visit_complete.html", {"visit": visit, "form": form, "other_consultant": other})
 
 
 @allowed(permissions.may_open_registers)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.models import User
 from accounts.permissions import allowed
+from followups.models import Task
 from leads.models import Customer
 from leads.selectors import get_customer_for_user
 from leads.services import TransitionError
@@ -47,7 +48,7 @@ def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": owner.referral_list,
         "consultant_history": owner.consultant_history,
         "status_history": owner.status_history,
-        "care_tasks": owner.care_tasks,
+        "care_tasks": [setattr(task, "offers_trade_in", _offers_trade_in(task)) or task for task in owner.care_tasks],
         "item_kinds": ITEM_FORMS,
     })
 
@@ -129,7 +130,37 @@ def delivery_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "owners/delivery_form.html", {"customer": customer, "form": form})
 
 
+def _offers_trade_in(task) -> bool:
+    """A pending care milestone inviting a trade-in (置换 / 换购: the 36, 48 and 60 months ones)."""
+    return task.kind == Task.Kind.CARE_MILESTONE and task.status in Task.PENDING and any(
+        word in task.reason for word in ("置换", "换购")
+    )
+
+
+@allowed(permissions.may_work_customers)
+def customer_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner (trade-in, second car, family, conquest) or a defeated customer opened as a prospect again."""
+    customer = get_customer_for_user(request.user, pk)
+    if not customer.may_reopen:
+        messages.error(request, _("Only an owner or a defeated customer can be opened as a prospect again."))
+        return redirect("leads:customer_detail", pk=customer.pk)
+    initial = {"grade": Customer.Grade.N, "reason": "trade_in" if customer.is_owner else "conquest"}
+    if request.GET.get("reason") in services.REOPEN_REASONS:
+        initial["reason"] = request.GET["reason"]
+    form = forms.ReopenForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_reopen(customer=customer, by=request.user, **form.cleaned_data)
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is a prospect again.") % {"name": customer.name})
+            return redirect("leads:customer_detail", pk=customer.pk)
+    return render(request, "owners/reopen_form.html", {"customer": customer, "form": form})
+
+
 urlpatterns = [
+    path("<int:pk>/reopen/", customer_reopen, name="customer_reopen"),
     path("", owner_list, name="owner_list"),
     path("new/", owner_create, name="owner_create"),
     path("<int:pk>/", owner_detail, name="owner_detail"),

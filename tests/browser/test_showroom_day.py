@@ -7,7 +7,7 @@ and the sales manager reads the day in the reports. The consultant's steps run a
 phone width.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext, override
 
 from accounts.models import User
 from followups.models import Task
-from leads.models import Channel, Customer, DutySlot
+from leads.models import Channel, Customer, DutySlot, Visit
 from reports.models import MonthlyTarget
 from reports.daily_tables import DAILY_COLUMNS
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
@@ -34,7 +34,11 @@ def showroom(reference_data, team, consultant, teammate, showroom_manager, other
     today = timezone.localdate()
     DutySlot.objects.create(day=today, consultant=consultant, position=1)
     DutySlot.objects.create(day=today, consultant=teammate, position=2)
-    prospect_create(consultant=teammate, phone=KNOWN_PHONE, name="老客户")
+    regular = prospect_create(consultant=teammate, phone=KNOWN_PHONE, name="老客户")
+    Visit.objects.create(  # 老客户 was in the showroom last week: today's visit would be an S
+        visit_date=today - timedelta(days=7), arrived_at=time(10), left_at=time(10, 30), consultant=teammate,
+        customer=regular, completed_at=timezone.now() - timedelta(days=7), created_by=teammate,
+    )
     return today
 
 
@@ -123,6 +127,7 @@ def consultant_logs_a_call_from_today(page, live_server, customer, today):
     page.locator("#upcoming tr", has_text=NAME).get_by_test_id("log-contact").click()  # click 1
     page.fill("textarea[name=content]", "电话确认周六到店，贷款预审已提交")
     page.select_option("select[name=grade_after]", "A")
+    page.fill("input[name=next_followup_reason]", "周六到店前确认贷款")
     page.get_by_role("button", name=zh("Save"), exact=True).click()  # click 2
     page.wait_for_url("**/followups/today/")
 

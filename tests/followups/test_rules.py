@@ -49,11 +49,24 @@ def test_a_past_appointment_is_ignored():
 
 
 def test_consultant_may_bring_the_date_forward_but_not_past_the_rule():
+    """Earlier always; later only as a postponement (a reason given), and at most a year ahead."""
     earlier = next_due(SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 3, 4), today=TODAY)
     later = next_due(SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 4, 30), today=TODAY)
+    postponed = next_due(
+        SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 4, 30), postponed=True, today=TODAY
+    )
+    too_far = next_due(
+        SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2028, 1, 1), postponed=True, today=TODAY
+    )
+    earlier_with_reason = next_due(
+        SVW["C"], first_contact=TODAY, last_followup=TODAY, requested=date(2026, 3, 4), postponed=True, today=TODAY
+    )
 
-    assert earlier.on == date(2026, 3, 4)
-    assert later.on == date(2026, 3, 9)
+    assert (earlier.on, earlier.postponed) == (date(2026, 3, 4), False)
+    assert (later.on, later.postponed) == (date(2026, 3, 9), False)
+    assert (postponed.on, postponed.kind, postponed.postponed) == (date(2026, 4, 30), "cadence", True)
+    assert (too_far.on, too_far.postponed) == (TODAY + timedelta(days=365), True)
+    assert (earlier_with_reason.on, earlier_with_reason.postponed) == (date(2026, 3, 4), False)
 
 
 @pytest.mark.django_db

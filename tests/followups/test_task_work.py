@@ -150,7 +150,8 @@ def test_a_contact_on_an_h_prospect_closes_its_open_escalation_at_once(login, co
     # when the consultant logs the contact from the today page
     response = login(consultant).post(
         reverse("leads:contact_create", args=[customer.pk]) + "?" + urlencode({"next": reverse("followups:today")}),
-        {"method": "phone", "contacted_at": "2026-03-11T09:00", "content": "已联系", "grade_after": "H"},
+        {"method": "phone", "contacted_at": "2026-03-11T09:00", "content": "已联系", "grade_after": "H",
+         "next_followup_reason": "约定到店"},
     )
     # then
     assert response.status_code == 302

@@ -53,6 +53,7 @@ def contact_post(client, customer, **overrides):
         "content": "Talked about colours",
         "grade_after": "A",
         "next_followup_on": "2026-03-12",
+        "next_followup_reason": "Colour decision",
     }
     data.update(overrides)
     return client.post(contact_url(customer), data)

@@ -52,3 +52,39 @@ def test_other_manager_cannot_regrade(login, consultant, other_manager):
     assert login(other_manager).post(regrade_url(customer), {"grade": "H"}).status_code == 404
     customer.refresh_from_db()
     assert customer.grade == "B"
+
+
+def test_regrade_to_o_is_refused(login, consultant):
+    customer = prospect_create(consultant=consultant, grade="B")
+    response = login(consultant).post(regrade_url(customer), {"grade": "O"})
+    assert response.status_code == 200 and "grade" in response.context["form"].errors
+    customer.refresh_from_db()
+    assert customer.grade == "B"
+
+
+def test_regrade_of_an_ordered_customer_is_refused(login, consultant):
+    from tests.owners.conftest import ordered
+
+    customer = ordered(consultant)
+    client = login(consultant)
+    assert client.post(regrade_url(customer), {"grade": "B"}).status_code == 302
+    customer.refresh_from_db()
+    assert customer.grade == "O"
+    page = client.get(reverse("leads:customer_detail", args=[customer.pk])).content.decode()
+    assert regrade_url(customer) not in page
+
+
+def test_regrade_service_refuses_a_customer_who_is_not_active(consultant):
+    from leads.services import TransitionError, customer_regrade
+    from tests.owners.conftest import ordered
+
+    customer = ordered(consultant)
+    with pytest.raises(TransitionError):
+        customer_regrade(customer=customer, grade="B", by=consultant)
+    with pytest.raises(TransitionError):
+        customer_regrade(customer=prospect_create(consultant=consultant), grade="O", by=consultant)
+
+
+def test_card_create_offers_no_grade_o(login, consultant):
+    form = login(consultant).get(reverse("leads:customer_create")).context["form"]
+    assert "O" not in dict(form.fields["grade"].choices)

@@ -1,7 +1,7 @@
 """The visit register (来店客户登记表): reception's part, the consultant's part, who sees what, totals."""
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +30,15 @@ def frozen_time():
 def add_visit(consultant, *, by=None, arrived=time(10, 0), phone="", party_size=1, day=TODAY):
     return register_services.visit_add(
         by=by or consultant, visit_date=day, arrived_at=arrived, consultant=consultant, party_size=party_size, phone=phone
+    )
+
+
+def earlier_visit(customer):
+    """The customer was in the showroom a week before: a later visit is their S (second or later)."""
+    return Visit.objects.create(
+        visit_date=TODAY - timedelta(days=7), arrived_at=time(10), left_at=time(10, 30), consultant=customer.consultant,
+        customer=customer, name=customer.name, phone=customer.phone, completed_at=datetime(2026, 3, 3, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+        created_by=customer.consultant,
     )
 
 
@@ -107,9 +116,9 @@ def test_bad_phone_on_a_new_party_shows_the_error_next_to_the_field(login, recep
 
 
 def test_party_whose_phone_is_known_is_marked_as_repeat_visit(login, reception, consultant):
-    prospect_create(consultant=consultant, phone="13912345678")
+    earlier = earlier_visit(prospect_create(consultant=consultant, phone="13912345678"))
     login(reception).post(ADD, add_form(consultant, phone="139-1234-5678"))
-    visit = Visit.objects.get()
+    visit = Visit.objects.exclude(pk=earlier.pk).get()
     assert visit.visit_mark == "S" and visit.phone == "13912345678"
 
 
@@ -142,7 +151,7 @@ def test_phone_lookup_answers_f_for_an_unknown_phone(login, reception):
 
 
 def test_phone_lookup_answers_s_and_nothing_else_for_a_known_phone(login, reception, consultant):
-    prospect_create(consultant=consultant, phone="13912345678", name="秘密客户")
+    earlier_visit(prospect_create(consultant=consultant, phone="13912345678", name="秘密客户"))
     response = login(reception).post(reverse("leads:phone_lookup"), {"phone": "139 1234 5678"})
     body = response.content.decode()
     assert '>S<' in body
@@ -177,6 +186,7 @@ def test_completing_a_first_visit_creates_a_walk_in_card_pending_sign_off_with_a
 
 def test_completing_with_a_known_phone_attaches_a_repeat_visit_without_a_duplicate(login, consultant):
     existing = prospect_create(consultant=consultant, phone="13912345678", grade="A")
+    earlier_visit(existing)
     visit = add_visit(consultant)
     # when
     login(consultant).post(reverse("leads:visit_complete", args=[visit.pk]), complete_form(grade="C"))
@@ -185,11 +195,13 @@ def test_completing_with_a_known_phone_attaches_a_repeat_visit_without_a_duplica
     visit.refresh_from_db()
     assert visit.customer == existing and not visit.is_first_visit
     existing.refresh_from_db()
-    assert existing.grade == "A"  # attach only
+    assert existing.grade == "C"  # the return visit is the consultant's follow-up, graded as it was left
+    assert existing.contacts.get().method == "showroom"
 
 
 def test_repeat_visit_of_someone_elses_customer_attaches_without_revealing_it(login, consultant, other_consultant):
     theirs = prospect_create(consultant=other_consultant, phone="13912345678", name="别人的客户")
+    earlier_visit(theirs)
     visit = add_visit(consultant)
     # when
     response = login(consultant).post(
@@ -315,6 +327,7 @@ def test_register_shows_the_chosen_day_only(login, reception, consultant):
 
 def test_totals_under_the_register_equal_the_rows(login, reception, consultant, teammate):
     existing = prospect_create(consultant=consultant, phone="13900000009")
+    earlier_visit(existing)
     _completed(consultant, phone="13900000001", name="甲", arrived=time(9, 0), left=time(9, 30), test_drive=True, channel="A")
     _completed(consultant, phone=existing.phone, name="乙", arrived=time(10, 0), left=time(11, 0), channel="I")
     _completed(teammate, phone="13900000003", name="丙", arrived=time(11, 0), left=time(11, 50), channel="I")

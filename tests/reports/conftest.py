@@ -114,6 +114,16 @@ def walk_in(consultant, day: date, *, grade, channel=None, test_drive=False, hou
     return completed.customer
 
 
+def been_in_before(customer: Customer, day: date) -> None:
+    """The customer's earlier showroom visit, so that their March visits are S (return visits). Written
+    as a plain row: through the register it would also be a January follow-up, which would move the
+    tasks the March figures count."""
+    Visit.objects.create(
+        visit_date=day, arrived_at=time(10), left_at=time(10, 30), consultant=customer.consultant, customer=customer,
+        completed_at=at(day, 10), created_by=customer.consultant,
+    )
+
+
 def test_drive_on(registered: Visit) -> Visit:
     """A test drive on a register row nobody completed. The services set a test drive only when the
     consultant completes the row, which attaches a card; these rows keep "no customer card"."""
@@ -220,6 +230,8 @@ def _before_the_month(p, codes) -> dict[str, Customer]:
         "charlie_old": customer(p["charlie"], jan),
         "charlie_lost": customer(p["charlie"], jan),
     }
+    for regular in ("old1", "old2", "amy_old"):  # in the showroom in January: their March visits are repeats
+        been_in_before(c[regular], jan)
     # February: orders of old3 and old4 (delivered in March), amy's defeat, a February prospect.
     order(c["old3"], d(2, 10), codes["model"])
     order(c["old4"], d(2, 12), codes["model"])
