@@ -7,6 +7,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -51,7 +52,9 @@ def test_rows_outside_the_bounds_are_listed_per_model_and_field_with_ids(consult
     # given rows written past the forms, as an old import or a bug would have
     customer = prospect_create(consultant=consultant, grade="B")
     other = prospect_create(consultant=consultant, grade="C")
-    year_one = datetime(1, 1, 1, 0, 0, tzinfo=SHANGHAI)  # year 0 in UTC: stored, but unreadable
+    # 1 January of year 1 in Shanghai is year 0 in UTC: PostgreSQL stores it but it cannot be read back;
+    # SQLite's driver cannot even write it, so there the day after (still far outside the bounds).
+    year_one = datetime(1, 1, 1 if connection.vendor == "postgresql" else 2, 0, 0, tzinfo=SHANGHAI)
     contact = contact_log(
         customer=customer, by=consultant, contacted_at=datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI), method="phone",
         content="问价", grade_after="B",
