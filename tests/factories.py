@@ -35,9 +35,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        # Unique within a test like customers' (reports and registers tell consultants apart by name).
+        full_name = factory.LazyFunction(customer_name)
+
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="zh_CN")
-    last_name = factory.Faker("last_name", locale="zh_CN")
+    last_name = factory.LazyAttribute(lambda user: user.full_name[0])
+    first_name = factory.LazyAttribute(lambda user: user.full_name[1:])
     role = User.Role.CONSULTANT
     password = factory.django.Password(PASSWORD)
 
