@@ -50,7 +50,13 @@ class PageProblems(list):
                 self.append(f"{response.status} {response.url}")
 
         page.on("response", on_response)
-        page.on("requestfailed", lambda request: self.append(f"failed: {request.url}"))
+        def on_failed(request):
+            # A request cut short because the page moved on or closed first (a favicon still loading
+            # when the journey navigates) is no missing file.
+            if request.failure != "net::ERR_ABORTED":
+                self.append(f"failed: {request.url} ({request.failure})")
+
+        page.on("requestfailed", on_failed)
 
 
 @pytest.fixture
