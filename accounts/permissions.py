@@ -47,14 +47,31 @@ may_read_every_register_row = is_reception  # who writes the rows reads them all
 
 # --- Customers -----------------------------------------------------------------------------------
 may_work_customers = is_sales_staff  # lists, cards, new card, contacts, orders, deliveries, owners
-may_hold_customers = is_consultant  # customers and calls can be assigned to them (a blank consultant = me)
-may_file_defeat = is_consultant
+# Who can be a customer's consultant: the consultants, and the managers who keep key customers or take
+# a leaver's customers over before handing them on (docs/domain.md, "Order, delivery, defeat, handover").
+HOLDER_ROLES = (R.CONSULTANT, R.SHOWROOM_MANAGER, R.SALES_MANAGER)
+may_hold_customers = _role_in(*HOLDER_ROLES)
+works_for_self = is_consultant  # their forms have no consultant picker: a blank consultant is themselves
+may_file_defeat = may_hold_customers  # … for a customer they hold: `may_file_defeat_for`
 may_sign_cards = is_manager
-may_decide_defeats = is_manager
+may_decide_defeats = is_manager  # … but not one they filed: `may_decide_defeat`
 may_hand_over = is_manager
 may_deactivate_users = is_manager
 may_import_customers = is_sales_staff
 may_filter_by_consultant = is_manager
+
+
+
+def may_file_defeat_for(user: User, customer) -> bool:
+    """The customer's own consultant (a manager holding the customer included) files its defeat."""
+    return may_file_defeat(user) and customer.consultant_id == user.pk and customer.may_file_defeat
+
+
+def may_decide_defeat(user: User, defeat) -> bool:
+    """A manager decides a defeat request, never one they filed: a manager's own goes to another manager,
+    usually the sales manager (`leads.selectors.defeats_to_decide` is the same rule as a query)."""
+    return may_decide_defeats(user) and defeat.filed_by_id != user.pk
+
 
 # --- Follow-ups ----------------------------------------------------------------------------------
 may_open_today = is_sales_staff
@@ -102,9 +119,7 @@ def require(allowed_: bool) -> None:
 # The flags templates read as `may.<name>` (crm_project.context_processors adds them).
 TEMPLATE_FLAGS: dict[str, Predicate] = {
     "work_customers": may_work_customers,
-    "file_defeat": may_file_defeat,
     "sign_cards": may_sign_cards,
-    "decide_defeats": may_decide_defeats,
     "hand_over": may_hand_over,
     "annotate_h_list": may_annotate_h_list,
     "pick_consultant": may_pick_consultant_in_reports,

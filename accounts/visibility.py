@@ -1,13 +1,14 @@
 """Who may see which records (docs/domain.md, "Visibility"): the one place that decides it.
 
-A consultant sees what is assigned to them, a showroom manager their team's, a sales manager and
-the administrator the whole dealership; reception sees no customer cards. Every selector that lists
+A consultant sees what is assigned to them, a showroom manager their team's and what they hold
+themselves, a sales manager and the administrator the whole dealership; reception sees no customer cards. Every selector that lists
 or fetches customers, tasks or report rows goes through `scope_to_user`.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.permissions import HOLDER_ROLES
 
 
 def scope_to_user(queryset: QuerySet, user: User, *, consultant_field: str = "consultant") -> QuerySet:
@@ -16,12 +17,13 @@ def scope_to_user(queryset: QuerySet, user: User, *, consultant_field: str = "co
         return queryset.none()
     if user.sees_whole_dealership:
         return queryset
+    own = Q(**{f"{consultant_field}_id": user.pk})
     if user.is_showroom_manager:
         if user.team_id is None:
-            return queryset.none()
-        return queryset.filter(**{f"{consultant_field}__team_id": user.team_id})
+            return queryset.filter(own)
+        return queryset.filter(Q(**{f"{consultant_field}__team_id": user.team_id}) | own)
     if user.is_consultant:
-        return queryset.filter(**{f"{consultant_field}_id": user.pk})
+        return queryset.filter(own)
     return queryset.none()
 
 
@@ -35,6 +37,16 @@ def consultants_visible_to(user: User) -> QuerySet[User]:
     if user.is_consultant:
         return consultants.filter(pk=user.pk)
     return consultants.none()
+
+
+def holders_visible_to(user: User) -> QuerySet[User]:
+    """Who the user may give customers to or take them from: the consultants they see, and themselves or
+    (for the whole dealership) every manager who may hold customers."""
+    if user.sees_whole_dealership:
+        return User.objects.filter(role__in=HOLDER_ROLES).select_related("team")
+    if user.is_showroom_manager:
+        return (consultants_visible_to(user) | User.objects.filter(pk=user.pk)).select_related("team")
+    return consultants_visible_to(user)
 
 
 def users_deactivatable_by(user: User) -> QuerySet[User]:

@@ -110,6 +110,8 @@ def _escalate(day: date) -> int:
             due_on__lte=day - timedelta(days=1),
             customer__grade__in=[Customer.Grade.H, Customer.Grade.A],
             customer__status=Customer.Status.ACTIVE,
+            # A customer a manager holds is not escalated: the manager is the escalation.
+            assignee__role=User.Role.CONSULTANT,
             assignee__team__manager__isnull=False,
         )
         .filter(~Exists(open_escalation))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.models import User
-from accounts.visibility import consultants_visible_to
+from accounts.visibility import holders_visible_to
 from leads.models import Channel, Customer
 from leads.phones import search_digits
 
@@ -40,7 +40,7 @@ class CustomerFilter(django_filters.FilterSet):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         if permissions.may_filter_by_consultant(user):
-            self.filters["consultant"].queryset = consultants_visible_to(user)
+            self.filters["consultant"].queryset = holders_visible_to(user)
         else:
             del self.filters["consultant"]
         for name, field in self.form.fields.items():

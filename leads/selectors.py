@@ -53,3 +53,9 @@ def defeats_for_user(user: User) -> QuerySet[Defeat]:
     return scope_to_user(Defeat.objects.all(), user, consultant_field="customer__consultant").select_related(
         "customer__consultant__team", "reason", "filed_by"
     )
+
+
+def defeats_to_decide(user: User) -> QuerySet[Defeat]:
+    """The defeat requests the user may decide: visible ones not filed by themselves
+    (`accounts.permissions.may_decide_defeat` for one request)."""
+    return defeats_for_user(user).exclude(filed_by=user)

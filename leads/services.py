@@ -263,6 +263,8 @@ def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submiss
         locked = customer_lock(customer)
         if not locked.may_file_defeat:
             raise TransitionError(_("A defeat can only be filed for an active or ordered prospect."))
+        if locked.consultant_id != by.pk:
+            raise TransitionError(_("Only the customer's own consultant files a defeat."))
         defeat = Defeat.objects.create(customer=locked, filed_by=by, submission_key=submission_key, **fields)
         customer_set_status(locked, Customer.Status.DEFEAT_PENDING, by)
         return defeat
@@ -272,6 +274,8 @@ def defeat_file(*, customer: Customer, by: User, fields: dict[str, Any], submiss
 
 
 def _decide(defeat: Defeat, *, by: User, status: str, comment: str) -> Defeat:
+    if defeat.filed_by_id == by.pk:
+        raise TransitionError(_("A defeat you filed yourself is decided by another manager."))
     decided = Defeat.objects.filter(pk=defeat.pk, status=Defeat.Status.PENDING).update(
         status=status, decided_by=by, decided_at=timezone.now(), decision_comment=comment
     )

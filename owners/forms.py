@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts import permissions
-from accounts.visibility import consultants_visible_to
+from accounts.visibility import consultants_visible_to, holders_visible_to
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Colour, Customer, DefeatReason
@@ -71,8 +71,8 @@ class OwnerCreateForm(SubmissionKeyMixin):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
-        if permissions.may_hold_customers(user):
+        self.fields["consultant"].queryset = holders_visible_to(user).filter(is_active=True)
+        if permissions.works_for_self(user):
             self.fields["consultant"].initial = user.pk
         limit_inputs(self)
 
@@ -173,7 +173,7 @@ class OwnerFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = consultants_visible_to(user)
+        self.fields["consultant"].queryset = holders_visible_to(user)
 
 
 class ImportUploadForm(forms.Form):

@@ -328,7 +328,7 @@ def _consultant(row: dict[str, str], *, by: User, codes: dict, errors: list) -> 
         if consultant is None:
             errors.append(_("consultant: no active consultant “%(value)s” that you manage.") % {"value": username})
         return consultant
-    if permissions.may_hold_customers(by):
+    if permissions.works_for_self(by):
         return by
     errors.append(_("consultant is missing."))
     return None

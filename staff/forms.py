@@ -7,22 +7,31 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.visibility import consultants_visible_to
+from accounts.permissions import HOLDER_ROLES
+from accounts.visibility import holders_visible_to
 from staff import services
 from staff.services import handover_reasons
 
 
+class HolderChoiceField(forms.ModelMultipleChoiceField):
+    """People who may take customers; a manager is named with the role, the one a handover is usually not for."""
+
+    def label_from_instance(self, user: User) -> str:
+        return str(user) if user.is_consultant else f"{user} · {user.get_role_display()}"
+
+
 class HandoverForm(forms.Form):
-    to = forms.ModelMultipleChoiceField(
+    to = HolderChoiceField(
         label=_("Hand over to"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("Several consultants: the customers are spread evenly over them."),
+        help_text=_("Several people: the customers are spread evenly over them. A manager may hold customers "
+                    "(key customers, or a leaver's until a new consultant takes them)."),
     )
     reason = forms.ChoiceField(label=_("reason"), choices=())
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, user: User, exclude: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = consultants_visible_to(user).filter(is_active=True)
+        targets = holders_visible_to(user).filter(is_active=True).order_by("role", "username")
         if exclude is not None:
             targets = targets.exclude(pk=exclude.pk)
         self.fields["to"].queryset = targets
@@ -44,7 +53,7 @@ class UserAdminChangeForm(UserChangeForm):
         try:
             services.role_change_check(user=user, role=role, team=team)
         except services.StillAssigned as refusal:
-            if not user.is_consultant:
+            if user.role not in HOLDER_ROLES:
                 raise forms.ValidationError(str(refusal))
             url = reverse("staff:handover") + "?" + urlencode({"from_user": user.pk})
             raise forms.ValidationError(

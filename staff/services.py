@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from accounts.permissions import may_change_user_roles, may_grant_admin_privileges
+from accounts.permissions import HOLDER_ROLES, may_change_user_roles, may_grant_admin_privileges, may_hold_customers
 from accounts.roles import user_set_role
 from accounts.visibility import scope_to_user, users_deactivatable_by
 from followups.models import Task
@@ -51,9 +51,15 @@ class LastAdministrator(Refused):
 # --- Handover --------------------------------------------------------------------------------------
 
 def _showroom_managers_of(consultant_ids: Iterable[int]) -> dict[int, int | None]:
-    """{consultant id: the active showroom manager of their team, or None}."""
-    rows = User.objects.filter(pk__in=list(consultant_ids)).values_list("pk", "team__manager_id", "team__manager__is_active")
-    return {pk: manager_id if manager_id and active else None for pk, manager_id, active in rows}
+    """{holder id: the active showroom manager of their team, or None}. A manager holding customers is
+    their own escalation: None."""
+    rows = User.objects.filter(pk__in=list(consultant_ids)).values_list(
+        "pk", "role", "team__manager_id", "team__manager__is_active"
+    )
+    return {
+        pk: manager_id if manager_id and active and role == User.Role.CONSULTANT else None
+        for pk, role, manager_id, active in rows
+    }
 
 
 def _escalations_follow(*, customer_ids: list[int], manager_id: int | None) -> None:
@@ -78,7 +84,8 @@ def _tasks_follow(*, customer_ids: list[int], consultant_id: int, manager_id: in
 def customers_handover(
     *, customers: Iterable[Customer], to: list[User], reason: str, by: User, note: str = ""
 ) -> int:
-    """Move customers and their open tasks to `to` (one consultant, or round robin over several).
+    """Move customers and their open tasks to `to` (one holder, or round robin over several): consultants,
+    or a manager who keeps key customers or a leaver's until a new consultant takes them over.
 
     Each move writes a consultant history row (from, to, reason). Every open task of a moved customer goes
     with it: escalations to the new consultant's showroom manager (cancelled if their team has none), the
@@ -86,6 +93,8 @@ def customers_handover(
     """
     if not to:
         raise TransitionError(_("Choose at least one consultant to take the customers."))
+    if not all(may_hold_customers(user) for user in to):
+        raise TransitionError(_("Only consultants and managers can take customers over."))
     reasons = dict(handover_reasons())
     text = reasons.get(reason, reason)
     if note:
@@ -179,7 +188,9 @@ def role_change_check(*, user: User, role: str, team: Team | None) -> None:
     """Raise `Refused` if giving `user` this role and team would orphan what they hold.
 
     - The last active administrator keeps the role (`LastAdministrator`).
-    - A consultant becoming anything else must have handed over their customers and open tasks first.
+    - A consultant taking another role (a promotion: the Lotus manual has another consultant take their
+      customers), or anyone taking a role that cannot hold customers, must have handed them over first;
+      a manager holding customers keeps them in another manager's role, or as a consultant.
     - Nobody keeps open tasks on customers their new role and team could not see (a showroom manager's
       escalations when moving team, say); a consultant moving team takes their customers along, which is fine.
     Both `StillAssigned`. Reads without locks; `user_change_role` calls it again under them.
@@ -187,7 +198,8 @@ def role_change_check(*, user: User, role: str, team: Team | None) -> None:
     if user.role == User.Role.ADMINISTRATOR and role != User.Role.ADMINISTRATOR and is_last_administrator(user):
         raise _last_administrator(user)
     held = Task.objects.filter(assignee=user, status__in=Task.PENDING)
-    customers = 0 if role == User.Role.CONSULTANT else Customer.objects.filter(consultant=user).count()
+    keeps_customers = role in HOLDER_ROLES and (role == User.Role.CONSULTANT or not user.is_consultant)
+    customers = 0 if keeps_customers else Customer.objects.filter(consultant=user).count()
     if customers:
         tasks = held.count()
     else:

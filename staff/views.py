@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import User
 from accounts.permissions import allowed
-from accounts.visibility import consultants_visible_to, users_deactivatable_by
+from accounts.visibility import holders_visible_to, users_deactivatable_by
 from common.redirects import safe_next
 from followups.models import Task
 from leads.models import Customer
@@ -19,13 +19,14 @@ from staff.forms import HandoverForm
 
 
 def _customers_to_hand_over(user: User, source: QueryDict) -> tuple[User | None, QuerySet[Customer]]:
-    """All of one consultant's customers (`from_user`), or the listed ones (`customer`); 404 if any is not visible."""
+    """All of one holder's customers (`from_user`: a consultant, or a manager handing them on), or the listed
+    ones (`customer`); 404 if any is not visible."""
     visible = customers_for_user(user)
     from_user = None
     if source.get("from_user"):
         if not source["from_user"].isdigit():
             raise Http404
-        from_user = get_object_or_404(consultants_visible_to(user), pk=source["from_user"])
+        from_user = get_object_or_404(holders_visible_to(user), pk=source["from_user"])
         customers = visible.filter(consultant=from_user)
     else:
         ids = {value for value in source.getlist("customer") if value.isdigit()}

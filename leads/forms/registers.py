@@ -120,7 +120,7 @@ class PhoneCallForm(SubmissionKeyMixin):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and permissions.may_hold_customers(user):
+        if user is not None and permissions.works_for_self(user):
             # A consultant logs their own calls.
             del self.fields["consultant"]
 

@@ -16,12 +16,12 @@ from common.redirects import redirect_back
 from leads import services
 from leads.forms.defeats import DefeatApproveForm, DefeatForm, DefeatRejectForm
 from leads.models import Customer, Defeat
-from leads.selectors import defeats_for_user, get_customer_for_user
+from leads.selectors import defeats_to_decide, get_customer_for_user
 
 
 def _get_defeat(user: User, pk: int) -> Defeat:
     try:
-        return defeats_for_user(user).get(pk=pk)
+        return defeats_to_decide(user).get(pk=pk)
     except Defeat.DoesNotExist:
         raise Http404
 
@@ -29,8 +29,10 @@ def _get_defeat(user: User, pk: int) -> Defeat:
 @allowed(permissions.may_file_defeat)
 @require_http_methods(["GET", "POST"])
 def defeat_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The consultant's defeat request for their customer; the customer waits for the manager's decision."""
+    """The defeat request of whoever holds the customer; the customer waits for a manager's decision."""
     customer = get_customer_for_user(request.user, pk, queryset=Customer.objects.select_related("consultant"))
+    if customer.consultant_id != request.user.pk:
+        raise Http404  # a manager sees the team's cards but files defeats only for customers they hold
     form = DefeatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +52,9 @@ def defeat_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allowed(permissions.may_decide_defeats)
 def defeat_queue(request: HttpRequest) -> HttpResponse:
-    defeats = defeats_for_user(request.user).filter(status=Defeat.Status.PENDING).order_by("filed_at", "pk")
+    defeats = (
+        defeats_to_decide(request.user).filter(status=Defeat.Status.PENDING).order_by("filed_at", "pk")
+    )
     page = Paginator(defeats, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
