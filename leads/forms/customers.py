@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.models import User
-from accounts.visibility import consultants_visible_to
+from accounts.visibility import holders_visible_to
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
 from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
@@ -110,7 +110,7 @@ class CustomerCreateForm(SubmissionKeyMixin, CustomerFormMixin, forms.ModelForm)
         self.fields["grade"].help_text = _("See the grading criteria.")
         self.fields["grade"].choices = PROSPECT_GRADE_CHOICES
         if permissions.may_filter_by_consultant(user):
-            self.fields["consultant"].queryset = consultants_visible_to(user).filter(is_active=True)
+            self.fields["consultant"].queryset = holders_visible_to(user).filter(is_active=True)
         else:
             del self.fields["consultant"]
 

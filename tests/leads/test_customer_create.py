@@ -53,6 +53,14 @@ def test_manager_creates_card_for_a_team_consultant(login, showroom_manager, tea
     assert customer.consultant == teammate and customer.created_by == showroom_manager
 
 
+def test_sales_manager_creates_a_key_customers_card_they_hold_themselves(login, sales_manager):
+    client = login(sales_manager)
+    response = client.post(URL, card_data(client, consultant=sales_manager.pk))
+    customer = Customer.objects.get()
+    assert response.status_code == 302 and customer.consultant == sales_manager
+    assert Task.objects.get(customer=customer, status__in=Task.PENDING).assignee == sales_manager
+
+
 def test_manager_cannot_assign_other_teams_consultant(login, showroom_manager, other_consultant):
     client = login(showroom_manager)
     response = client.post(URL, card_data(client, consultant=other_consultant.pk))
