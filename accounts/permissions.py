@@ -84,7 +84,8 @@ may_edit_care_plan = is_head_of_sales
 # --- Reports -------------------------------------------------------------------------------------
 may_read_reports = is_sales_staff
 may_pick_consultant_in_reports = is_manager
-may_export_customer_lists = is_manager   # files listing customers by name
+may_export_reports = is_manager  # report files (.xlsx), each one recorded; consultants print
+may_read_export_log = is_head_of_sales
 may_set_targets = is_head_of_sales
 
 # --- Administration ------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ TEMPLATE_FLAGS: dict[str, Predicate] = {
     "hand_over": may_hand_over,
     "annotate_h_list": may_annotate_h_list,
     "pick_consultant": may_pick_consultant_in_reports,
-    "export_customer_lists": may_export_customer_lists,
+    "export_reports": may_export_reports,
     "set_targets": may_set_targets,
     "see_consultants": is_manager,  # lists of several consultants' work name the consultant
     "see_teams": is_head_of_sales,  # … and, across teams, the team

@@ -118,6 +118,7 @@ def pages_for(username: str, *, deep_page: int = 400) -> list[Page]:
     """The measured pages for one user (needs Django set up: it picks a visible customer and phone)."""
     from django.urls import reverse
 
+    from accounts import permissions
     from accounts.models import User
     from leads.models import Customer
     from leads.selectors import customers_for_user
@@ -144,6 +145,7 @@ def pages_for(username: str, *, deep_page: int = 400) -> list[Page]:
         Page("progress sheet", "report", reverse("reports:progress")),
         Page("performance board", "report", reverse("reports:board")),
         Page("defeat analysis", "report", reverse("reports:defeats")),
+        *([Page("export log", "page", reverse("reports:exports"))] if permissions.may_read_export_log(user) else []),
     ]
 
 

@@ -43,6 +43,7 @@ from followups.models import GradeRule, RuleSet, Task
 from leads.models import CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, Order, PhoneCall, Visit
 from owners import care
 from owners.models import CareMilestone, Vehicle
+from reports.models import ReportExport
 
 PREFIX = "bench_"
 MARKER_USERNAME = f"{PREFIX}salesmgr"
@@ -63,6 +64,7 @@ VOLUMES = {
     "phone_calls": 30_000,
     "ordered": 3_000,
     "busy_day_extra_visits": 400,
+    "report_exports": 20_000,
 }
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -642,6 +644,24 @@ class Builder:
         self.loader.load(Defeat, defeats())
 
 
+    def exports(self) -> None:
+        """The export log: managers' report downloads over the span, a few a day."""
+        rng, managers = self.rng, [*{m for m in self.managers.values() if m}, self.admin_id]
+        reports = [("daily", "day"), ("board", "month"), ("defeats", "start"), ("channels", "start"), ("progress", "month")]
+
+        def rows():
+            for _number in range(count("report_exports", self.scale)):
+                day = self.today - timedelta(days=rng.randrange(SPAN_DAYS))
+                report, parameter = rng.choice(reports)
+                yield {
+                    "user_id": rng.choice(managers), "exported_at": self.at(day, rng.randrange(8 * 3600, 20 * 3600)),
+                    "report": report, "filename": f"{report}-{day:%Y%m%d}.xlsx", "filters": f"{parameter}={day:%Y-%m-%d}",
+                    "rows": rng.randrange(1, 400),
+                }
+
+        self.loader.load(ReportExport, rows())
+
+
 def _clock(seconds: int):
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
@@ -661,12 +681,13 @@ def build(*, scale: float, seed: int = 2026, today: date | None = None, log=prin
         ("visits and phone-ins", builder.visits_and_calls),
         ("orders, vehicles, defeats", builder.sales),
         ("history", builder.changes),
+        ("export log", builder.exports),
     ]
     for label, step in steps:
         clock = time.monotonic()
         step()
         log(f"  {label}: {time.monotonic() - clock:.1f} s")
-    builder.loader.finish([Customer, CustomerChange, Contact, Task, Visit, PhoneCall, Order, Vehicle, Defeat])
+    builder.loader.finish([Customer, CustomerChange, Contact, Task, Visit, PhoneCall, Order, Vehicle, Defeat, ReportExport])
     builder.marker()
     log(f"Benchmark data (scale {scale:g}) built in {time.monotonic() - started:.1f} s: "
         + ", ".join(f"{table} {n:,}" for table, n in builder.loader.counts.items()))

@@ -46,6 +46,7 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("reports:defeats", _("Defeat analysis"), REPORTS),
     NavEntry("reports:channels", _("Funnel and channels"), REPORTS),
     NavEntry("reports:targets", _("Monthly targets"), REPORTS),
+    NavEntry("reports:exports", _("Export log"), REPORTS),
     NavEntry("followups:rules", _("Follow-up rules"), SETTINGS),
     NavEntry("owners:milestone_edit", _("Care plan"), SETTINGS),
     NavEntry("admin:index", _("Administration"), SETTINGS),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "django_ratelimit",
+    "simple_history",
     "accounts",
     "leads",
     "followups",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history rows say who made the change
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,7 +8,7 @@ import random
 from datetime import date, timedelta
 
 from accounts.models import User
-from followups.models import HListNote, Task
+from followups.models import HListNote, PlannedDate, Task
 from followups.selectors import week_start_of
 from followups.services import followups_run_daily
 from leads.models import Customer
@@ -36,9 +36,10 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
         by_days.setdefault(rng.choice([1, 1, 2, 3, 5, 8]), []).append(pk)
     for days, pks in by_days.items():
         Task.objects.filter(pk__in=pks).update(due_on=today - timedelta(days=days), status=Task.Status.OVERDUE)
-    # Keep each card's "next follow-up" in line with its task.
+    # Keep each card's "next follow-up", and the task's current planned date, in line with its task.
     for task in Task.objects.filter(pk__in=due_today + overdue).only("customer_id", "due_on"):
         Customer.objects.filter(pk=task.customer_id).update(next_followup_on=task.due_on)
+        PlannedDate.objects.filter(task_id=task.pk, replaced_on__isnull=True).update(planned_on=task.due_on)
     # The manager's escalations for the overdue H and A prospects.
     followups_run_daily(day=today)
 

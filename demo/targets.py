@@ -1,10 +1,13 @@
-"""Demo monthly targets (the reports app): this month's and last month's targets for the eight consultants."""
+"""Demo of the reports app: this month's and last month's targets for the eight consultants, and the
+export log of last month's reports the managers downloaded."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from accounts.models import User
-from reports.models import MonthlyTarget
+from reports.models import MonthlyTarget, ReportExport
 from reports.periods import month_first, previous_month
 
 
@@ -34,3 +37,21 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
         unique_fields=["consultant", "month"],
         update_fields=[*MonthlyTarget.FIELDS, "updated_by"],
     )
+
+    _exports(rng=rng, today=today, staff=staff)
+
+
+def _exports(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
+    last_month = previous_month(month_first(today))
+    downloads = [
+        ("salesmgr", "board", f"performance-{last_month:%Y%m}.xlsx", f"month={last_month:%Y-%m}"),
+        ("salesmgr", "defeats", f"defeats-{last_month:%Y%m}.xlsx", f"start={last_month:%Y-%m-%d}"),
+        ("showroom1", "daily", f"daily-activity-{today - timedelta(days=1):%Y%m%d}.xlsx", f"day={today - timedelta(days=1):%Y-%m-%d}"),
+        ("showroom2", "progress", f"progress-{last_month:%Y%m}.xlsx", f"month={last_month:%Y-%m}"),
+    ]
+    for days_ago, (username, report, filename, filters) in enumerate(downloads, 1):
+        export = ReportExport.objects.create(
+            user=staff[username], report=report, filename=filename, filters=filters, rows=rng.randint(8, 60)
+        )
+        at = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(17, 30)))
+        ReportExport.objects.filter(pk=export.pk).update(exported_at=at)  # auto_now_add: backdated after

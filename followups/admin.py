@@ -18,8 +18,8 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["customer", "kind", "due_on", "status", "assignee", "closed_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["customer", "kind", "due_on", "status", "assignee", "offers_trade_in", "closed_at"]
+    list_filter = ["status", "kind", "offers_trade_in"]
     date_hierarchy = "due_on"
     raw_id_fields = ["customer", "assignee", "contact"]
     list_select_related = ["customer", "assignee"]

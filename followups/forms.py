@@ -26,7 +26,8 @@ class RuleSetForm(forms.ModelForm):
 class GradeRuleForm(forms.ModelForm):
     class Meta:
         model = GradeRule
-        fields = ["first_within_days", "times", "per_days"]
+        fields = ["first_within_days", "times", "per_days", "expected_purchase", "criteria"]
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 3})}
 
     # The rule data's bounds: a huge interval would push due dates past what the date arithmetic holds.
     RULES = {"first_within_days": "first_within_days", "times": "cadence_times", "per_days": "cadence_days"}

@@ -29,13 +29,16 @@ class RuleSet(models.Model):
 
 
 class GradeRule(models.Model):
-    """For one grade: the first follow-up within N days, then at least `times` every `per_days` days."""
+    """For one grade: the first follow-up within N days, then at least `times` every `per_days` days;
+    with the rule set's grading help (when the customer is expected to buy, how to tell)."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
     grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices)
     first_within_days = models.PositiveSmallIntegerField(_("first follow-up within (days)"), null=True, blank=True)
     times = models.PositiveSmallIntegerField(_("at least … times"), default=1)
     per_days = models.PositiveSmallIntegerField(_("every … days"))
+    expected_purchase = models.CharField(_("expected purchase"), max_length=60, blank=True)
+    criteria = models.TextField(_("grading criteria"), max_length=1000, blank=True, help_text=_("One criterion per line."))
 
     class Meta:
         ordering = ["rule_set", "grade"]
@@ -73,6 +76,9 @@ class Task(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("completed by contact"))
+    # Copied from the care milestone that made the task (owners.CareMilestone.offers_trade_in): the task
+    # invites the owner to trade in, so it offers "open as a prospect again" (置换).
+    offers_trade_in = models.BooleanField(_("offers a trade-in"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,6 +122,12 @@ class Task(models.Model):
     def may_be_worked(self) -> bool:
         """A pending calendar task (care plan, birthday, insurance, revisit): closed from its own work form."""
         return self.status in self.PENDING and not self.is_prospect_task and self.kind != self.Kind.ESCALATION
+
+    @property
+    def invites_trade_in(self) -> bool:
+        """A pending care task inviting a trade-in: it offers to open the owner as a prospect again
+        (the caller still asks `Customer.may_reopen`)."""
+        return self.offers_trade_in and self.status in self.PENDING
 
 
 class RunLog(models.Model):
@@ -161,8 +173,10 @@ class HListNote(models.Model):
 
 
 class PlannedDate(models.Model):
-    """One date a prospect task was planned for: written when the task opens with a date and at each
-    change of it; the row of the date it replaced gets `replaced_on`. The progress sheet reads these."""
+    """One date a task was planned for: written when the task opens with a date (by a service or by the
+    daily job) and at each change of it; the row of the date it replaced gets `replaced_on`. The
+    progress sheet reads those of prospect tasks. Escalations (a manager's alert, due the day they are
+    raised) have none."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="planned_dates")
     planned_on = models.DateField(_("planned"))
@@ -177,6 +191,10 @@ class PlannedDate(models.Model):
         ordering = ["task", "created_at", "id"]
         verbose_name = _("planned follow-up date")
         verbose_name_plural = _("planned follow-up dates")
+        constraints = [
+            # A task has one current date: a repeated or concurrent daily job records its first one once.
+            models.UniqueConstraint(fields=["task"], condition=Q(replaced_on__isnull=True), name="one_current_planned_date"),
+        ]
         indexes = [
             # Progress sheet: a month's planned dates.
             models.Index(fields=["planned_on"], name="planned_date_on"),

@@ -9,7 +9,7 @@ writes a customer row. The cadence arithmetic itself is `followups.rules`.
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -30,12 +30,31 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _episode(customer: Customer) -> tuple[date, date | None]:
+    """The first contact and the last follow-up of the customer's current time as a prospect.
+
+    A card opened as a prospect again (`Customer.reopened_on`: an owner's second car, a defeated
+    customer back) starts over: until a contact on or after the reopen day, its first follow-up is
+    due by the first-contact rule counted from that day; its earlier contacts belong to its earlier
+    time as a prospect (docs/domain.md, "Order, delivery, defeat, handover").
+    """
+    reopened = customer.reopened_on
+    if reopened is not None and (customer.last_contact_on is None or customer.last_contact_on < reopened):
+        return reopened, None
+    return customer.first_contact_on, customer.last_contact_on
+
+
 def _earlier_followups(customer: Customer, cadence: rules.Cadence) -> tuple[date, ...]:
-    """The contact days before the last one, most recent first, as many as the cadence looks back."""
-    if cadence.times < 2 or customer.last_contact_on is None:
+    """The contact days before the last one, most recent first, as many as the cadence looks back
+    (none from before the card was last opened as a prospect again)."""
+    _first, last = _episode(customer)
+    if cadence.times < 2 or last is None:
         return ()
+    contacts = Contact.objects.filter(customer=customer, contacted_at__lt=day_start(last))
+    if customer.reopened_on is not None:
+        contacts = contacts.filter(contacted_at__gte=day_start(customer.reopened_on))
     days = (
-        Contact.objects.filter(customer=customer, contacted_at__lt=day_start(customer.last_contact_on))
+        contacts
         .annotate(day=TruncDate("contacted_at"))
         .order_by("-day")
         .values_list("day", flat=True)
@@ -47,10 +66,11 @@ def _earlier_followups(customer: Customer, cadence: rules.Cadence) -> tuple[date
 def prospect_due(
     customer: Customer, cadence: rules.Cadence, *, today: date, requested: date | None = None, postponed: bool = False
 ) -> rules.Due:
+    first_contact, last_followup = _episode(customer)
     return rules.next_due(
         cadence,
-        first_contact=customer.first_contact_on,
-        last_followup=customer.last_contact_on,
+        first_contact=first_contact,
+        last_followup=last_followup,
         earlier_followups=_earlier_followups(customer, cadence),
         appointment=timezone.localdate(customer.appointment_at) if customer.appointment_at else None,
         requested=requested,
@@ -125,6 +145,29 @@ def _plan(task: Task, due: rules.Due, *, today: date, by, cadence: rules.Cadence
         task=task, planned_on=due.on, rule_on=rule_on, by=by, reason=customer.next_followup_reason,
         postponed=due.postponed,
     )
+
+
+def planned_dates_record(tasks: QuerySet[Task]) -> int:
+    """The first planned date of tasks created in bulk (the daily job's, which `_plan` does not see):
+    one row for each of `tasks` that has none yet, by nobody (the job). Returns the rows written.
+
+    Safe to repeat and to run concurrently: a task has at most one current planned date (constraint
+    `one_current_planned_date`), so a second writer's row is dropped.
+    """
+    has_row = PlannedDate.objects.filter(task=OuterRef("pk"))
+    rows = [
+        PlannedDate(task_id=pk, planned_on=due_on, reason=reason)
+        for pk, due_on, reason in tasks.filter(~Exists(has_row)).order_by("pk").values_list("pk", "due_on", "reason")
+    ]
+    PlannedDate.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def planned_date_move(*, task: Task, on: date, today: date, by, reason: str) -> None:
+    """A task (locked by the caller) moved to `on` by hand ("not reached, try again on…"): the new date
+    is kept as a planned date and the one it replaces is marked replaced today."""
+    PlannedDate.objects.filter(task=task, replaced_on__isnull=True).update(replaced_on=today)
+    PlannedDate.objects.create(task=task, planned_on=on, by=by, reason=reason[:200])
 
 
 def open_task_prefetch() -> Prefetch:

@@ -15,7 +15,7 @@ from accounts.models import User
 from followups import scheduling
 from followups.models import GradeRule, HListNote, RunLog, RuleSet, Task
 from leads.models import Contact, Customer
-from leads.services import contact_log, customer_lock, customer_reschedule
+from leads.services import contact_log, customer_lock, customer_reschedule, customer_save
 
 BATCH = 2000
 
@@ -43,7 +43,8 @@ def _missing_prospect_tasks(as_of: date) -> int:
     """Open prospects without their open task get one (healing a gap; the constraint keeps it single).
 
     The task is the customer's next follow-up from now on, so it is dated as of `as_of` (never a
-    past run's day: an appointment already past today does not become the task).
+    past run's day: an appointment already past today does not become the task). Its date is kept as
+    its first `PlannedDate`, as `scheduling.prospect_task_reschedule` keeps the dates it sets.
     """
     cadences = scheduling.active_cadences()
     pending = Task.objects.filter(customer=OuterRef("pk"), kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
@@ -74,6 +75,10 @@ def _missing_prospect_tasks(as_of: date) -> int:
         before = Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count()
         Task.objects.bulk_create(rows, ignore_conflicts=True)
         created += Task.objects.filter(customer__in=batch, status__in=Task.PENDING).count() - before
+        # Their first date is a planned date like any other (the progress sheet's ○).
+        scheduling.planned_dates_record(
+            Task.objects.filter(customer__in=batch, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+        )
 
 
 def _mark_overdue(as_of: date) -> int:
@@ -179,12 +184,15 @@ def rule_set_save(*, form, formset, by: User) -> int | None:
 
 @transaction.atomic
 def rule_set_copy(*, source: RuleSet, name: str) -> RuleSet:
-    """A new, inactive rule set with the same grade rules as `source`."""
+    """A new, inactive rule set with the same grade rules and grading help as `source`."""
     copy = RuleSet.objects.create(
         name=name, description=source.description, defeat_revisit_days=source.defeat_revisit_days, is_active=False
     )
     GradeRule.objects.bulk_create(
-        GradeRule(rule_set=copy, grade=r.grade, first_within_days=r.first_within_days, times=r.times, per_days=r.per_days)
+        GradeRule(
+            rule_set=copy, grade=r.grade, first_within_days=r.first_within_days, times=r.times, per_days=r.per_days,
+            expected_purchase=r.expected_purchase, criteria=r.criteria,
+        )
         for r in source.rules.all()
     )
     return copy
@@ -234,10 +242,16 @@ def task_work(*, task: Task, by: User, contacted_at, method: str, content: str, 
 
 @transaction.atomic
 def task_retry(*, task: Task, by: User, on: date, reason: str = "") -> Task:
-    """The customer was not reached: the task stays open, due on `on`, with the reason noted on it."""
+    """The customer was not reached: the task stays open, due on `on`, with the reason noted on it.
+
+    The new date is kept as a planned date (the one it replaces marked replaced). A prospect's task is
+    their next follow-up, so the card's `next_followup_on` moves with it, in this transaction; the
+    customer row is locked first, as `contact_log` does, then the task.
+    """
     today = timezone.localdate()
     if not today <= on <= today + timedelta(days=RETRY_AHEAD_DAYS):
         raise TaskWorkError(_("Try again today or on a later day, at most a year ahead."))
+    customer = customer_lock(Customer(pk=task.customer_id)) if task.is_prospect_task else None
     locked = Task.objects.select_for_update().filter(pk=task.pk, status__in=Task.PENDING).first()
     if locked is None:
         raise TaskWorkError(_("This task has already been closed."))
@@ -250,4 +264,8 @@ def task_retry(*, task: Task, by: User, on: date, reason: str = "") -> Task:
     locked.reason = "; ".join(filter(None, [locked.reason, note]))[: Task._meta.get_field("reason").max_length]
     locked.due_on, locked.status = on, Task.Status.OPEN
     locked.save(update_fields=["reason", "due_on", "status"])
+    scheduling.planned_date_move(task=locked, on=on, today=today, by=by, reason=note)
+    if customer is not None and locked.is_prospect_task:
+        customer.next_followup_on = on
+        customer_save(customer, by, ["next_followup_on"])
     return locked

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.bounds import Within
 
@@ -59,12 +60,14 @@ class Customer(models.Model):
     """The customer info card (客户信息卡): a prospect, later an owner or a defeated customer."""
 
     class Grade(models.TextChoices):
-        O = "O", _("O · ordered")
-        H = "H", _("H · buys within 7 days")
-        A = "A", _("A · buys within 15 days")
-        B = "B", _("B · buys within 30 days")
-        C = "C", _("C · buys within 2–3 months")
-        N = "N", _("N · not yet known")
+        # What each grade means (when the customer is expected to buy) belongs to the active rule set:
+        # followups.grading labels the choices from it.
+        O = "O", "O"
+        H = "H", "H"
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+        N = "N", "N"
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -143,6 +146,9 @@ class Customer(models.Model):
     appointment_at = models.DateTimeField(
         _("agreed appointment"), null=True, blank=True, validators=[Within("appointment_time")]
     )
+    # The day an owner or a defeated customer was last opened as a prospect again: the follow-ups start
+    # over from it (followups.scheduling), the contacts before it belong to the earlier time as a prospect.
+    reopened_on = models.DateField(_("prospect again since"), null=True, blank=True, validators=[Within("record_date")])
 
     card_status = models.CharField(_("card"), max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING)
     card_signed_by = models.ForeignKey(User, verbose_name=_("signed by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -303,6 +309,14 @@ class Contact(SubmissionKeyed):
         EMAIL = "email", _("Email")
         HOME_VISIT = "home_visit", _("Home visit")
 
+    class Origin(models.TextChoices):
+        LOGGED = "logged", _("Logged by the consultant")
+        VISIT = "visit", _("A return visit on the visit register")
+        CALL = "call", _("A phone-in on the phone register")
+
+    # Outbound work (市场开拓): the consultant went out to the customer or wrote to them unasked.
+    OUTBOUND_METHODS = (Method.HOME_VISIT, Method.DM)
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     contacted_at = models.DateTimeField(_("contacted at"), validators=[Within("contact_time")])
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
@@ -312,6 +326,8 @@ class Contact(SubmissionKeyed):
     next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True, validators=[Within("followup_date")])
     next_followup_reason = models.CharField(_("reason for next follow-up"), max_length=200, blank=True)
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("by"))
+    # A register row's contact is counted as the visit or the call it comes from (reports: total contacts).
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.LOGGED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -499,3 +515,65 @@ class OrderCancellation(models.Model):
             # Reports counting the cancellations of a period.
             models.Index(fields=["cancelled_on"], name="order_cancel_day"),
         ]
+
+
+class NewProspect(models.Model):
+    """A customer becoming a prospect (新增潜客): a new card, or an owner or defeated customer opened as a
+    prospect again. Stamped at the time with the consultant, the intake and the grade given, so that a
+    handover or a later edit of the card never moves a past figure (docs/domain.md, "Reports")."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New card")
+        REOPENED = "reopened", _("Prospect again")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="prospect_starts")
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("consultant"))
+    on = models.DateField(_("date"), validators=[Within("record_date")])
+    intake = models.CharField(_("intake"), max_length=20, choices=Customer.Intake.choices)
+    grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        verbose_name = _("new prospect")
+        verbose_name_plural = _("new prospects")
+        indexes = [models.Index(fields=["on", "consultant"], name="new_prospect_day")]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.on}"
+
+
+class TestDrive(SubmissionKeyed):
+    """A test drive (试乘试驾): which model, when, whether the driving licence was checked, and where it
+    came from (a walk-in on the visit register, an appointment, a home visit with a test car)."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        APPOINTMENT = "appointment", _("Appointment")
+        HOME_VISIT = "home_visit", _("Home visit")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="test_drives")
+    consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("consultant"))
+    car_model = models.ForeignKey(CarModel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("model"))
+    driven_at = models.DateTimeField(_("driven at"), validators=[Within("contact_time")])
+    licence_checked = models.BooleanField(_("driving licence checked"), default=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.WALK_IN)
+    # The register row a walk-in's test drive was ticked on (one test drive per row).
+    visit = models.OneToOneField(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="test_drive_record", verbose_name=_("visit")
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-driven_at", "-id"]
+        verbose_name = _("test drive")
+        verbose_name_plural = _("test drives")
+        indexes = [models.Index(fields=["driven_at", "consultant"], name="test_drive_day")]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.driven_at:%Y-%m-%d}"

@@ -28,11 +28,23 @@ def register_contact_key(kind: str, pk: int) -> uuid.UUID:
 
 
 def _contact_worker(customer: Customer, *candidates: User) -> User | None:
-    """The first candidate who may work this customer (their own, or a manager's visible one), or None."""
-    if not customer.may_regrade:  # an active prospect: the contact sets its grade and its next task
-        return None
+    """Who records the contact of a known customer's return visit or phone-in: the first candidate who
+    may work the customer, or None (no contact; the row still counts as a visit or a call).
+
+    - An open prospect (active, ordered, pending defeat): the customer's own consultant or holder, or a
+      manager who sees them. An active prospect's contact sets the grade and the next task; an ordered
+      one keeps grade O (`contact_log` regrades active prospects only) and the weekly task moves on.
+    - An owner or a defeated customer walking in or calling is **not** opened as a prospect again
+      (that is the consultant's decision: `owners.services.customer_reopen`). The contact is recorded,
+      grade and status kept, when the candidate is the customer's own consultant; a manager who only
+      sees the card records nothing in the consultant's stead.
+    """
     for user in candidates:
-        if user is not None and (user.is_consultant or user.is_manager) and customers_for_user(user).filter(pk=customer.pk).exists():
+        if user is None or not (user.is_consultant or user.is_manager):
+            continue
+        if not customer.is_open and user.pk != customer.consultant_id:
+            continue
+        if customers_for_user(user).filter(pk=customer.pk).exists():
             return user
     return None
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from followups import scheduling
-from leads.models import Contact, Customer, CustomerChange, Defeat, Order, OrderCancellation
+from leads.models import Contact, Customer, CustomerChange, Defeat, NewProspect, Order, OrderCancellation
 
 M = TypeVar("M", bound=models.Model)
 
@@ -114,6 +114,9 @@ def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first
         updated_by=by,
     )
     change_record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
+    NewProspect.objects.create(
+        customer=customer, consultant=consultant, on=customer.first_contact_on, intake=customer.intake, grade=customer.grade
+    )
     # The task needs the row to exist; its date is the one field written after the insert.
     _schedule(customer, today=today)
     Customer.objects.filter(pk=customer.pk).update(next_followup_on=customer.next_followup_on)
@@ -187,18 +190,27 @@ def contact_log(
 ) -> Contact:
     """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task.
 
+    `grade_after` regrades an active prospect (never to O: O comes with an order); any other card keeps
+    its grade, and the contact records it.
+
     A `next_followup_on` later than the rule's date is kept only with a `next_followup_reason` (a
     postponement); the form requires the reason, other callers may leave it empty."""
 
     def create() -> Contact:
         locked = customer_lock(customer)
+        if not locked.may_regrade:
+            grade = locked.grade  # an ordered, delivered or defeated card keeps the grade its status gave it
+        elif grade_after == Customer.Grade.O:
+            raise TransitionError(_("Grade O comes only with an order."))
+        else:
+            grade = grade_after
         contact = Contact.objects.create(
             customer=locked, contacted_at=contacted_at, method=method, content=content, result=result,
-            grade_after=grade_after, next_followup_on=next_followup_on, next_followup_reason=next_followup_reason,
+            grade_after=grade, next_followup_on=next_followup_on, next_followup_reason=next_followup_reason,
             consultant=by, submission_key=submission_key,
         )
         contact_day = timezone.localdate(contacted_at)
-        _set_grade(locked, grade_after, by, contact_day)
+        _set_grade(locked, grade, by, contact_day)
         locked.last_contact_on = max(filter(None, [locked.last_contact_on, contact_day]))
         locked.next_followup_reason = next_followup_reason
         locked.appointment_at = appointment_at

@@ -5,8 +5,8 @@ from owners.models import Accessory, CareMilestone, ImportBatch, InsurancePolicy
 
 @admin.register(CareMilestone)
 class CareMilestoneAdmin(admin.ModelAdmin):
-    list_display = ["months", "days", "kind", "purpose", "is_active"]
-    list_editable = ["is_active"]
+    list_display = ["months", "days", "kind", "purpose", "offers_trade_in", "is_active"]
+    list_editable = ["offers_trade_in", "is_active"]
 
 
 @admin.register(Vehicle)

@@ -9,6 +9,7 @@ from accounts import permissions
 from accounts.visibility import consultants_visible_to, holders_visible_to
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
+from followups.grading import grade_choices
 from leads.models import CarModel, Colour, Customer, DefeatReason
 from leads.phones import normalise_phone
 from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Vehicle
@@ -191,12 +192,12 @@ class ImportUploadForm(forms.Form):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = CareMilestone
-        fields = ["months", "days", "kind", "purpose", "is_active"]
+        fields = ["months", "days", "kind", "purpose", "offers_trade_in", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            css = "form-check-input" if name == "is_active" else ("form-select form-select-sm" if name == "kind" else "form-control form-control-sm")
+            css = "form-check-input" if name in ("offers_trade_in", "is_active") else ("form-select form-select-sm" if name == "kind" else "form-control form-control-sm")
             field.widget.attrs["class"] = css
         limit_inputs(self)
 
@@ -208,12 +209,11 @@ class ReopenForm(forms.Form):
     """An owner or a defeated customer opened as a prospect again: why, and the grade (never O)."""
 
     reason = forms.ChoiceField(label=_("Why a prospect again"), choices=[])
-    grade = forms.ChoiceField(
-        label=_("Grade"), choices=[(value, label) for value, label in Customer.Grade.choices if value != Customer.Grade.O],
-    )
+    grade = forms.ChoiceField(label=_("Grade"))
 
     def __init__(self, *args, **kwargs):
         from owners.services import REOPEN_REASONS
 
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = list(REOPEN_REASONS.items())
+        self.fields["grade"].choices = grade_choices(include_ordered=False)

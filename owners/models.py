@@ -134,6 +134,9 @@ class CareMilestone(models.Model):
     days = models.PositiveSmallIntegerField(_("days (added to the months)"), default=0, validators=[Within("milestone_days")])
     kind = models.CharField(_("task kind"), max_length=20, choices=KINDS, default="care")
     purpose = models.CharField(_("purpose"), max_length=150)
+    # The step invites the owner to trade in (置换 / 换购: 36, 48 and 60 months): its tasks offer to open
+    # the owner as a prospect again. Copied to each task the daily job makes (Task.offers_trade_in).
+    offers_trade_in = models.BooleanField(_("offers a trade-in"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.models import User
 from common import bounds
 from followups import scheduling
-from followups.models import RuleSet, Task
+from followups.models import PlannedDate, RuleSet, Task
 from leads.models import Customer, CustomerChange, Defeat
 from leads.services import (
     TransitionError, change_record, create_once, customer_lock, customer_save, status_change,
@@ -133,8 +133,11 @@ def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Cust
         raise TransitionError(_("Only a defeated customer can be reactivated."))
     scheduling.tasks_cancel(Task.objects.filter(customer=locked, kind=Task.Kind.DEFEAT_REVISIT))
     status_change(locked, Customer.Status.ACTIVE, by, note or _("Came back"))
-    locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=timezone.localdate())
-    customer_save(locked, by, ["status", "next_followup_on"])
+    today = timezone.localdate()
+    # The follow-ups start over: the first one is due by the first-contact rule counted from today.
+    locked.reopened_on = today
+    locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=today)
+    customer_save(locked, by, ["status", "reopened_on", "next_followup_on"])
     return locked
 
 
@@ -167,7 +170,8 @@ def _care_rows(start: date, end: date) -> list[Task]:
             due = care.milestone_due(delivered_on, months=milestone.months, days=milestone.days)
             if start <= due <= end:
                 rows.append(Task(customer_id=customer_id, kind=milestone.kind, due_on=due,
-                                 assignee_id=consultant_id, reason=milestone.purpose[:200]))
+                                 assignee_id=consultant_id, reason=milestone.purpose[:200],
+                                 offers_trade_in=milestone.offers_trade_in))
     # Insurance renewal: a month before each purchase anniversary.
     month_before = relativedelta(months=-1)
     months = _months_of(start + relativedelta(months=1), end + relativedelta(months=1), end + relativedelta(months=1, days=3))
@@ -215,22 +219,35 @@ OWNER_TASK_KINDS = (Task.Kind.CARE_MILESTONE, Task.Kind.BIRTHDAY, Task.Kind.INSU
 def care_tasks_create(day: date) -> int:
     """The daily job's step: tasks due in the last week up to `day` (a missed day is caught up).
 
-    Idempotent: the unique (customer, kind, due_on) constraint drops a task that already exists.
-    Returns the number of tasks created.
+    Idempotent: the unique (customer, kind, due_on) constraint drops a task that already exists, and a
+    date a task was moved off is not made again. Each new task's date is kept as its first planned
+    date. Returns the number of tasks created.
     """
     start, end = _window(day)
+    # A task moved off its date ("not reached, try again on…") keeps that date as a replaced planned
+    # date: the date is not made again, or the catch-up would bring back the task just moved.
+    moved = set(
+        PlannedDate.objects.filter(
+            task__kind__in=OWNER_TASK_KINDS, planned_on__range=(start, end), replaced_on__isnull=False
+        ).values_list("task__customer_id", "task__kind", "planned_on")
+    )
     unique: dict[tuple, Task] = {}
     for row in _care_rows(start, end) + _revisit_rows(start, end):
         key = (row.customer_id, row.kind, row.due_on)
+        if key in moved:
+            continue
         if key in unique:
             unique[key].reason = f"{unique[key].reason}; {row.reason}"[:200]
+            unique[key].offers_trade_in |= row.offers_trade_in
         else:
             row.status = Task.Status.OVERDUE if row.due_on < day else Task.Status.OPEN
             unique[key] = row
     in_window = Task.objects.filter(kind__in=OWNER_TASK_KINDS, due_on__range=(start, end))
     before = in_window.count()
     Task.objects.bulk_create(unique.values(), batch_size=2000, ignore_conflicts=True)
-    return in_window.count() - before
+    created = in_window.count() - before
+    scheduling.planned_dates_record(in_window.filter(status__in=Task.PENDING))
+    return created
 
 
 # --- An owner or a defeated customer opened as a prospect again -------------------------------------
@@ -248,7 +265,9 @@ REOPEN_REASONS = {
 def customer_reopen(*, customer: Customer, by: User, reason: str, grade: str) -> Customer:
     """An owner (trade-in, second car, a family member's car, conquest) or a defeated customer becomes an
     active prospect again on the same card: vehicles and history kept, the grade set (with its history),
-    open defeat revisits cancelled, the prospect task scheduled, the row saved once."""
+    open defeat revisits cancelled, the row saved once. The follow-ups start over (`reopened_on`): the
+    first prospect task is due by the first-contact rule of the grade counted from today, never from the
+    old contact dates (which would make it overdue at once)."""
     if reason not in REOPEN_REASONS:
         raise TransitionError(_("Choose why the customer is a prospect again."))
     if grade == Customer.Grade.O or grade not in Customer.Grade.values:
@@ -264,6 +283,7 @@ def customer_reopen(*, customer: Customer, by: User, reason: str, grade: str) ->
         change_record(locked, CustomerChange.Field.GRADE, locked.grade, grade, by, note)
         locked.grade = grade
     locked.graded_on = today
+    locked.reopened_on = today
     locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=today)
-    customer_save(locked, by, ["status", "grade", "graded_on", "next_followup_on"])
+    customer_save(locked, by, ["status", "grade", "graded_on", "reopened_on", "next_followup_on"])
     return locked

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import MonthlyTarget
+from reports.models import MonthlyTarget, ReportExport
 
 
 @admin.register(MonthlyTarget)
@@ -14,3 +14,22 @@ class MonthlyTargetAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    """The audit trail of downloads: read only."""
+
+    list_display = ("exported_at", "user", "report", "filename", "rows")
+    list_filter = ("report",)
+    list_select_related = ("user",)
+    date_hierarchy = "exported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

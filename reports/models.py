@@ -37,3 +37,41 @@ class MonthlyTarget(models.Model):
 
     def __str__(self):
         return f"{self.consultant} {self.month:%Y-%m}"
+
+
+class ReportExport(models.Model):
+    """One report file downloaded (.xlsx): who, when, which report with which filters, how many rows.
+
+    Written by `reports.services.export_record` with every download and never changed: it is the
+    audit trail the sales manager and the administrator read (docs/domain.md, "Reports")."""
+
+    # What the log calls each report; `report` stores the report page's URL name.
+    TITLES = {
+        "daily": _("Daily activity report"),
+        "progress": _("Progress control sheet"),
+        "board": _("Performance board"),
+        "defeats": _("Defeat analysis"),
+        "channels": _("Funnel and channels"),
+        "targets": _("Monthly targets"),
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_exports", verbose_name=_("user")
+    )
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    report = models.CharField(_("report"), max_length=60)
+    filename = models.CharField(_("file"), max_length=150)
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.user})"
+
+    @property
+    def title(self) -> str:
+        return self.TITLES.get(self.report, self.report)

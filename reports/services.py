@@ -1,4 +1,4 @@
-"""Writes of the reports app: the sales manager's monthly targets.
+"""Writes of the reports app: the sales manager's monthly targets, and the record of every export.
 
 Who may call them is the views' business (`accounts.permissions.may_set_targets`); a save only ever
 touches consultants the writer may see.
@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.visibility import consultants_visible_to
-from reports.models import MonthlyTarget
+from reports.models import MonthlyTarget, ReportExport
 from reports.periods import month_first, previous_month
 
 
@@ -41,3 +41,10 @@ def monthly_targets_copy(*, month: date, by: User) -> int:
         )
         copied += 1
     return copied
+
+
+def export_record(*, user: User, report: str, filename: str, filters: str, rows: int) -> ReportExport:
+    """Record a report file handed to `user` (the download and its audit row go together)."""
+    return ReportExport.objects.create(
+        user=user, report=report, filename=filename[:150], filters=filters[:500], rows=rows
+    )

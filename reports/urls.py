@@ -13,4 +13,5 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("defeats/", views.defeats, name="defeats"),
     path("channels/", views.channels, name="channels"),
+    path("exports/", views.exports, name="exports"),
 ]

@@ -4,8 +4,6 @@ Who may open a report is `accounts.permissions`' business (`@allowed`); which ro
 selectors' (`accounts.visibility`).
 """
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,20 +27,24 @@ from reports.forms import DayForm, MonthForm, ProgressForm, RangeForm, TargetsFo
 from reports.grouping import CONSULTANT_ORDER
 from reports.periods import month_first, previous_month
 from reports.progress import progress_prospects, progress_sheet
-from reports.services import monthly_targets_copy, monthly_targets_save
+from reports.models import ReportExport
+from reports.services import export_record, monthly_targets_copy, monthly_targets_save
 from reports.targets import targets_for_month
 from reports.xlsx import xlsx_response
-
-export_log = logging.getLogger("reports.exports")
-
 
 def _xlsx_wanted(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
 def _export(request, *, name: str, sheets):
-    """Exports are recorded: who downloaded which report with which parameters."""
-    export_log.info("export %s by %s (%s): %s", name, request.user.pk, request.user.username, request.GET.urlencode())
+    """A report file, for managers only (404 for others: consultants print), recorded with its filters."""
+    permissions.require(permissions.may_export_reports(request.user))
+    params = request.GET.copy()
+    params.pop("format", None)
+    export_record(
+        user=request.user, report=request.resolver_match.url_name, filename=f"{name}.xlsx",
+        filters=params.urlencode(), rows=sum(len(rows) for _title, _headers, rows in sheets),
+    )
     return xlsx_response(filename=name, sheets=sheets)
 
 
@@ -82,15 +84,11 @@ def progress(request):
         ProgressForm, request, initial={"month": timezone.localdate(), "consultant": consultant.pk},
         consultants=consultants_visible_to(user).order_by(*CONSULTANT_ORDER) if picking else None,
     )
-    context = {
-        "form": form, "consultant": consultant, "sheet": None, "page": None,
-        "hide_xlsx": not permissions.may_export_customer_lists(user),
-    }
+    context = {"form": form, "consultant": consultant, "sheet": None, "page": None}
     if form.is_valid():
         month = form.cleaned_data["month"]
         prospects = progress_prospects(user=user, consultant=consultant)
         if _xlsx_wanted(request):
-            permissions.require(permissions.may_export_customer_lists(user))  # a list of customers by name
             sheet = progress_sheet(consultant=consultant, month=month, customers=list(prospects))
             return _export(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=progress_tables.sheets(sheet))
         page = Paginator(prospects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -194,3 +192,12 @@ def channels(request):
             name = f"channels-{report.start:%Y%m%d}-{report.end:%Y%m%d}"
             return _export(request, name=name, sheets=channels_tables.sheets(report))
     return render(request, "reports/channels_report.html", {"form": form, "report": report})
+
+
+@allowed(permissions.may_read_export_log)
+@require_GET
+def exports(request):
+    """The export log: every report file downloaded, newest first."""
+    records = ReportExport.objects.select_related("user").order_by("-exported_at", "-pk")
+    page = Paginator(records, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/exports.html", {"page": page})

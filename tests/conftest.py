@@ -113,7 +113,9 @@ REFERENCE_DATA = [
     ("leads.migrations.0002_code_lists", "create"),
     ("followups.migrations.0002_presets_and_schedule", "create_presets"),
     ("followups.migrations.0002_presets_and_schedule", "create_schedule"),
+    ("followups.migrations.0009_grading_help", "fill_presets"),
     ("owners.migrations.0002_care_milestones", "create"),
+    ("owners.migrations.0006_caremilestone_offers_trade_in", "mark"),
 ]
 
 

@@ -13,19 +13,10 @@ from accounts.models import User
 from accounts.visibility import holders_visible_to
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
+from followups.grading import grade_choices
 from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
-
-# Shown as help next to every grade field (docs/domain.md, "Grades").
-GRADE_CRITERIA = [
-    (Customer.Grade.H, _("Model and colour chosen, payment and delivery date given, loan in progress, trade-in in progress.")),
-    (Customer.Grade.A, _("Model chosen, comparing offers, test drive done.")),
-    (Customer.Grade.B, _("Model range chosen, budget known.")),
-    (Customer.Grade.C, _("Interest shown, no timeline.")),
-    (Customer.Grade.N, _("Not yet known.")),
-    (Customer.Grade.O, _("Order signed / deposit paid.")),
-]
 
 # The info card (客户信息卡) fields a consultant fills and edits; grade, consultant and status
 # change only through their own services (history rows).
@@ -108,7 +99,7 @@ class CustomerCreateForm(SubmissionKeyMixin, CustomerFormMixin, forms.ModelForm)
         self._limit_code_lists()
         limit_inputs(self)
         self.fields["grade"].help_text = _("See the grading criteria.")
-        self.fields["grade"].choices = PROSPECT_GRADE_CHOICES
+        self.fields["grade"].choices = grade_choices(include_ordered=False)
         if permissions.may_filter_by_consultant(user):
             self.fields["consultant"].queryset = holders_visible_to(user).filter(is_active=True)
         else:
@@ -148,7 +139,7 @@ class ContactForm(SubmissionKeyMixin):
     )
     content = forms.CharField(label=capfirst(_("content")), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=capfirst(_("result")), max_length=200, required=False)
-    grade_after = forms.ChoiceField(label=capfirst(_("grade after")), choices=Customer.Grade.choices)
+    grade_after = forms.ChoiceField(label=capfirst(_("grade after")))
     next_followup_on = forms.DateField(
         label=capfirst(_("next follow-up")), required=False, widget=DateInput,
         validators=[Within("followup_date", typed=True)],
@@ -173,6 +164,13 @@ class ContactForm(SubmissionKeyMixin):
         initial.setdefault("grade_after", customer.grade)
         initial.setdefault("method", Contact.Method.PHONE)
         super().__init__(*args, **kwargs)
+        grade = self.fields["grade_after"]
+        if customer.may_regrade:
+            grade.choices = grade_choices(include_ordered=False)
+        else:  # an ordered, delivered or defeated card keeps its grade (docs/domain.md, "Grades")
+            grade.choices = [choice for choice in grade_choices() if choice[0] == customer.grade]
+            grade.disabled = True
+            grade.help_text = _("Only an active prospect's grade changes with a contact.")
         limit_inputs(self)
 
     def clean_next_followup_on(self):
@@ -182,13 +180,15 @@ class ContactForm(SubmissionKeyMixin):
         return value
 
 
-# The grades a consultant gives by hand: O comes only with an order (docs/domain.md, "Grades").
-PROSPECT_GRADE_CHOICES = [(value, label) for value, label in Customer.Grade.choices if value != Customer.Grade.O]
-
-
 class RegradeForm(forms.Form):
-    grade = forms.ChoiceField(label=capfirst(_("grade")), choices=PROSPECT_GRADE_CHOICES)
+    """The grades a consultant gives by hand: O comes only with an order (docs/domain.md, "Grades")."""
+
+    grade = forms.ChoiceField(label=capfirst(_("grade")))
     note = forms.CharField(label=capfirst(_("note")), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = grade_choices(include_ordered=False)
 
 
 class OrderForm(SubmissionKeyMixin, forms.ModelForm):

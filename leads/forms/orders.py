@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from leads.models import Customer
+from followups.grading import grade_choices
 from leads.services import CANCEL_GRADES
 
 
@@ -15,12 +15,12 @@ class OrderCancelForm(forms.Form):
     deposit_refunded = forms.BooleanField(label=_("Deposit refunded"), required=False)
     grade = forms.ChoiceField(
         label=capfirst(_("grade")),
-        choices=[(value, label) for value, label in Customer.Grade.choices if value in CANCEL_GRADES],
         help_text=_("The customer is a prospect again: the grade they have now decides the follow-up."),
     )
 
     def __init__(self, *args, needs_grade: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [choice for choice in grade_choices() if choice[0] in CANCEL_GRADES]
         if not needs_grade:
             # Another order stays open: the customer stays ordered (grade O).
             del self.fields["grade"]

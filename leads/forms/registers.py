@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
+from followups.grading import grade_choices
 from leads.models import CarModel, Channel, Colour, Customer
 from leads.phones import normalise_phone
 from leads.register_selectors import on_duty_candidates
@@ -76,13 +77,14 @@ class VisitCompleteForm(forms.Form):
     car_model = forms.ModelChoiceField(label=_("Model"), queryset=CarModel.objects.filter(is_active=True), required=False)
     colour = forms.ModelChoiceField(label=_("Colour"), queryset=Colour.objects.filter(is_active=True), required=False)
     discussion = forms.CharField(label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    grade = forms.ChoiceField(label=_("Grade"), choices=Customer.Grade.choices, initial=Customer.Grade.N)
+    grade = forms.ChoiceField(label=_("Grade"), initial=Customer.Grade.N)
     channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(is_active=True))
     test_drive = forms.BooleanField(label=_("Test drive"), required=False)
 
     def __init__(self, *args, arrived_at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.arrived_at = arrived_at
+        self.fields["grade"].choices = grade_choices(include_ordered=False)  # O comes only with an order
         limit_inputs(self)
 
     def clean_phone(self):
@@ -114,12 +116,13 @@ class PhoneCallForm(SubmissionKeyMixin):
     phone = forms.CharField(label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"}))
     car_model = forms.ModelChoiceField(label=_("Model"), queryset=CarModel.objects.filter(is_active=True), required=False)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    grade = forms.ChoiceField(label=_("Grade"), choices=Customer.Grade.choices, initial=Customer.Grade.N)
+    grade = forms.ChoiceField(label=_("Grade"), initial=Customer.Grade.N)
     channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(is_active=True), required=False)
     consultant = ConsultantChoiceField(label=_("Consultant"), queryset=on_duty_candidates())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = grade_choices(include_ordered=False)  # O comes only with an order
         if user is not None and permissions.works_for_self(user):
             # A consultant logs their own calls.
             del self.fields["consultant"]

@@ -12,10 +12,11 @@ from accounts import permissions
 from accounts.permissions import allowed
 from common import throttle
 from common.redirects import safe_next
+from followups.grading import grade_guide
 from leads import services
 from leads.filters import CustomerFilter
 from leads.forms.customers import (
-    DUPLICATE_NEUTRAL, GRADE_CRITERIA, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
+    DUPLICATE_NEUTRAL, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
 )
 from leads.models import Customer, CustomerChange
 from leads.paging import CappedPaginator
@@ -50,6 +51,7 @@ def customer_detail(request, pk):
     customer = customer_card(request.user, pk)
     changes = list(customer.changes.all())
     visits = list(customer.visits.all())
+    guide = grade_guide()
     context = {
         "customer": customer,
         "changes": changes,
@@ -60,7 +62,8 @@ def customer_detail(request, pk):
         "phone_calls": list(customer.phone_calls.all()),
         "orders": list(customer.orders.all()),
         "open_task": customer.open_tasks[0] if customer.open_tasks else None,
-        "grade_criteria": GRADE_CRITERIA,
+        "grade_guide": guide,
+        "grade_help": next((help for help in guide if help.grade == customer.grade), None),
         "today": timezone.localdate(),
     }
     return render(request, "leads/customer_detail.html", context)
@@ -101,7 +104,7 @@ def customer_create(request):
                 return redirect("leads:customer_detail", pk=customer.pk)
     else:
         form = CustomerCreateForm(user=request.user, initial={"phone": request.GET.get("phone", "")})
-    return render(request, "leads/customer_form.html", {"form": form, "grade_criteria": GRADE_CRITERIA})
+    return render(request, "leads/customer_form.html", {"form": form, "grade_guide": grade_guide()})
 
 
 @allowed(permissions.may_work_customers)
@@ -136,7 +139,7 @@ def contact_create(request, pk):
             return redirect(safe_next(request) or customer_url(customer))
     else:
         form = ContactForm(customer=customer)
-    context = {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA, "next": safe_next(request) or ""}
+    context = {"form": form, "customer": customer, "grade_guide": grade_guide(), "next": safe_next(request) or ""}
     return render(request, "leads/contact_form.html", context)
 
 
@@ -158,7 +161,7 @@ def customer_regrade(request, pk):
                 return redirect(customer_url(customer))
     else:
         form = RegradeForm(initial={"grade": customer.grade})
-    return render(request, "leads/customer_regrade.html", {"form": form, "customer": customer, "grade_criteria": GRADE_CRITERIA})
+    return render(request, "leads/customer_regrade.html", {"form": form, "customer": customer, "grade_guide": grade_guide()})
 
 
 @allowed(permissions.may_work_customers)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.models import User
 from accounts.permissions import allowed
-from followups.models import Task
 from leads.models import Customer
 from leads.selectors import get_customer_for_user
 from leads.services import TransitionError
@@ -48,7 +47,7 @@ def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": owner.referral_list,
         "consultant_history": owner.consultant_history,
         "status_history": owner.status_history,
-        "care_tasks": [setattr(task, "offers_trade_in", _offers_trade_in(task)) or task for task in owner.care_tasks],
+        "care_tasks": owner.care_tasks,
         "item_kinds": ITEM_FORMS,
     })
 
@@ -128,13 +127,6 @@ def delivery_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Delivery recorded: %(name)s is now an owner.") % {"name": customer.name})
             return redirect("owners:owner_detail", pk=customer.pk)
     return render(request, "owners/delivery_form.html", {"customer": customer, "form": form})
-
-
-def _offers_trade_in(task) -> bool:
-    """A pending care milestone inviting a trade-in (置换 / 换购: the 36, 48 and 60 months ones)."""
-    return task.kind == Task.Kind.CARE_MILESTONE and task.status in Task.PENDING and any(
-        word in task.reason for word in ("置换", "换购")
-    )
 
 
 @allowed(permissions.may_work_customers)

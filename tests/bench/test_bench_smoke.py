@@ -19,6 +19,7 @@ from bench.middleware import QueryCountMiddleware
 from followups.models import Task
 from leads.models import Contact, Customer, Defeat, Visit
 from owners.models import Vehicle
+from reports.models import ReportExport
 
 pytestmark = pytest.mark.bench
 
@@ -44,6 +45,9 @@ def test_tiny_scale_builds_every_kind_of_row(tiny_bench):
     assert Task.objects.count() >= scale.count("tasks", TINY) * 0.8
     assert Defeat.objects.count() == scale.count("defeats", TINY)
     assert Visit.objects.filter(visit_date=TODAY).count() > Visit.objects.count() / 730  # a busy day today
+    exports = ReportExport.objects.all()
+    assert exports.count() == scale.count("report_exports", TINY)
+    assert not exports.exclude(user__role__in=[User.Role.SHOWROOM_MANAGER, User.Role.ADMINISTRATOR, User.Role.SALES_MANAGER]).exists()
 
 
 def test_tiny_scale_keeps_one_open_task_per_open_prospect(tiny_bench):

@@ -396,3 +396,53 @@ def test_runs_logged_before_the_run_log_kept_its_start_count_as_finished():
     unfinished.refresh_from_db()
     assert earlier.finished_at == started + timedelta(milliseconds=1500)
     assert unfinished.finished_at is None
+
+
+# --- Every planned date is kept, the daily job's first one too ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_prospect_task_the_job_creates_has_its_first_planned_date_on_the_progress_sheet(login, consultant):
+    from django.urls import reverse
+
+    from followups.models import PlannedDate
+
+    # given an active prospect that lost its task (a card written before the scheduler, say)
+    customer = CustomerFactory(consultant=consultant, grade=Customer.Grade.B, first_contact_on=DAY - timedelta(days=2))
+    # when the job heals it, twice
+    followups_run_daily(day=DAY)
+    followups_run_daily(day=DAY)
+    # then the task's date is its one current planned date, by nobody (the job)
+    task = Task.objects.get(customer=customer, kind__in=Task.PROSPECT_KINDS)
+    planned = PlannedDate.objects.get(task=task)
+    assert (planned.planned_on, planned.replaced_on, planned.by, planned.postponed) == (task.due_on, None, None, False)
+    # and the progress sheet marks it planned (○)
+    sheet = login(consultant).get(reverse("reports:progress"), {"month": "2026-03"}).context["sheet"]
+    row = next(row for row in sheet.rows if row.customer == customer)
+    assert {cell.day: cell.mark for cell in row.cells if cell.mark} == {task.due_on: "○"}
+
+
+@pytest.mark.django_db
+def test_care_tasks_the_job_creates_have_their_planned_date_and_keep_each_later_one(login, consultant):
+    from django.urls import reverse
+
+    from followups.models import PlannedDate
+    from tests.owners.conftest import delivered
+
+    # given an owner whose car was delivered two days ago: the job makes the 2-day care task
+    owner = delivered(consultant, delivered_on=DAY - timedelta(days=2))
+    followups_run_daily(day=DAY)
+    followups_run_daily(day=DAY)
+    task = Task.objects.get(customer=owner, kind=Task.Kind.CARE_MILESTONE)
+    assert list(PlannedDate.objects.filter(task=task).values_list("planned_on", "replaced_on")) == [(DAY, None)]
+    # when the owner is not reached and the task moves to tomorrow from its page
+    response = login(consultant).post(reverse("followups:task_work", args=[task.pk]), {
+        "action": "retry", "on": (DAY + timedelta(days=1)).isoformat(), "reason": "无人接听"})
+    assert response.status_code == 302
+    # then both dates are kept: the first replaced today, the new one current, by the consultant
+    rows = list(PlannedDate.objects.filter(task=task).order_by("id").values_list("planned_on", "replaced_on", "by"))
+    assert rows == [(DAY, DAY, None), (DAY + timedelta(days=1), None, consultant.pk)]
+    # and the next days' runs (catching up the week) do not bring the task back on its old date
+    followups_run_daily(day=DAY + timedelta(days=1))
+    assert list(Task.objects.filter(customer=owner, kind=Task.Kind.CARE_MILESTONE).values_list("due_on", flat=True)) == [
+        DAY + timedelta(days=1)]

@@ -22,6 +22,7 @@ def _formset_data(rule_set: RuleSet, **overrides) -> dict:
         data.update({
             f"rules-{i}-id": rule.pk, f"rules-{i}-first_within_days": rule.first_within_days if rule.first_within_days is not None else "",
             f"rules-{i}-times": rule.times, f"rules-{i}-per_days": rule.per_days,
+            f"rules-{i}-expected_purchase": rule.expected_purchase, f"rules-{i}-criteria": rule.criteria,
         })
         for field, value in overrides.get(rule.grade, {}).items():
             data[f"rules-{i}-{field}"] = value

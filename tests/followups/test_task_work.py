@@ -109,6 +109,34 @@ def test_not_reached_works_for_a_prospect_task_too(login, consultant, frozen_tod
     assert (task.status, task.due_on) == (Task.Status.OPEN, on)
 
 
+def test_not_reached_on_a_prospect_task_moves_the_cards_next_follow_up_with_it(login, consultant, frozen_today):
+    from followups.models import PlannedDate
+
+    # given an H prospect's overdue follow-up
+    customer = prospect_create(consultant=consultant, grade=Customer.Grade.H, first_contact_on=frozen_today - timedelta(days=4))
+    task = Task.objects.get(customer=customer, status__in=Task.PENDING)
+    assert task.due_on < frozen_today and customer.next_followup_on == task.due_on
+    version = customer.version
+    on = frozen_today + timedelta(days=2)
+    client = login(consultant)
+    # when the consultant did not reach them and tries again in two days
+    response = client.post(reverse("followups:task_work", args=[task.pk]),
+                           {"action": "retry", "on": on.isoformat(), "reason": "关机", "next": reverse("followups:today")})
+    # then the task and the card agree on the new date, the card's save recorded (who, a new version)
+    assert response.status_code == 302
+    task.refresh_from_db()
+    customer.refresh_from_db()
+    assert (task.due_on, task.status) == (on, Task.Status.OPEN)
+    assert customer.next_followup_on == on
+    assert (customer.updated_by, customer.version) == (consultant, version + 1)
+    # the date it replaced is kept as a planned date, replaced today; no contact was recorded
+    rows = list(PlannedDate.objects.filter(task=task).order_by("id").values_list("planned_on", "replaced_on"))
+    assert rows[-2:] == [(frozen_today - timedelta(days=3), frozen_today), (on, None)]
+    assert not Contact.objects.filter(customer=customer).exists()
+    # and the card shows the new date
+    assert on.isoformat() in client.get(reverse("leads:customer_detail", args=[customer.pk])).content.decode()
+
+
 def test_the_same_task_form_posted_twice_records_one_contact(login, consultant, frozen_today):
     # given
     task = _care_task(consultant, frozen_today)

@@ -35,7 +35,7 @@ def test_card_shows_details_grade_history_and_criteria(login, consultant):
     assert [(c.old_value, c.new_value) for c in response.context["grade_changes"]] == [("B", "H"), ("", "B")]
     assert "colour chosen" in content
     assert 'data-testid="grade-criteria"' in content
-    assert "Model and colour chosen, payment and delivery date given" in content
+    assert "信心 + 需求 + 购买力" in content and "7日内可能购车" in content  # the active set's (SVW) help
 
 
 def test_card_shows_contacts_next_followup_and_open_task(login, consultant):
@@ -111,8 +111,8 @@ def test_card_runs_constant_queries(login, consultant, contacts, django_assert_n
     client = login(consultant)
     # session, user; the customer with its consultant, codes and signers (one join); one query per
     # prefetched list: history, contacts, visits, phone-ins, orders, defeats, the open task; the menu's
-    # badge; the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(2 + 1 + 7 + 1 + 3):
+    # badge; the active rule set's grading help; the session's new expiry (savepoint, update, release).
+    with django_assert_num_queries(2 + 1 + 7 + 1 + 1 + 3):
         response = client.get(card_url(customer))
     assert len(response.context["contacts"]) == contacts
     assert Customer.objects.get(pk=customer.pk).contacts.count() == contacts

@@ -154,6 +154,6 @@ def test_phone_register_runs_a_constant_number_of_queries(login, reception, djan
                    created_by=reception) for i in range(rows)]
     )
     client = login(reception)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(REGISTER)
     assert len(response.context["rows"]) == rows

@@ -123,6 +123,71 @@ def test_a_known_callers_phone_in_records_one_phone_contact(login, consultant):
     assert open_prospect_tasks(prospect).count() == 1
 
 
+def _ordered(consultant, **fields) -> Customer:
+    from tests.owners.conftest import ordered
+
+    return ordered(consultant, phone=PHONE, first_contact_on=TODAY - timedelta(days=10), **fields)
+
+
+def test_a_return_visit_of_an_ordered_customer_records_one_contact_and_keeps_grade_o(login, reception, consultant):
+    # given an ordered customer, followed up weekly
+    customer = _ordered(consultant)
+    weekly = open_prospect_tasks(customer).get()
+    visit = add_party(login(reception), consultant)
+    # when the consultant completes the row, grading the visit H
+    assert complete(login(consultant), visit, grade="H").status_code == 302
+    # then one showroom contact; the card stays ordered, grade O; the weekly task is done by it and the next opens
+    contact = Contact.objects.get(customer=customer)
+    assert (contact.method, contact.grade_after, contact.consultant) == (Contact.Method.SHOWROOM, "O", consultant)
+    customer.refresh_from_db()
+    assert (customer.status, customer.grade, customer.last_contact_on) == (Customer.Status.ORDERED, "O", TODAY)
+    weekly.refresh_from_db()
+    assert (weekly.status, weekly.contact) == (Task.Status.DONE, contact)
+    assert open_prospect_tasks(customer).get().due_on == customer.next_followup_on == TODAY + timedelta(days=7)
+
+
+def test_a_phone_in_of_an_ordered_customer_records_one_contact_and_keeps_grade_o(login, consultant):
+    customer = _ordered(consultant)
+    login(consultant).post(reverse("leads:phone_call_add"), {
+        "call_date": TODAY.isoformat(), "called_at": "09:30", "name": customer.name, "phone": PHONE,
+        "content": "问交车时间", "grade": "A", "submission_key": str(uuid.uuid4()),
+    })
+    contact = Contact.objects.get(customer=customer)
+    assert (contact.method, contact.content, contact.grade_after) == (Contact.Method.PHONE, "问交车时间", "O")
+    customer.refresh_from_db()
+    assert (customer.status, customer.grade, customer.last_contact_on) == (Customer.Status.ORDERED, "O", TODAY)
+    assert open_prospect_tasks(customer).get().due_on == TODAY + timedelta(days=7)
+
+
+def test_an_owner_walking_in_records_a_contact_by_their_consultant_and_is_not_reopened(login, reception, consultant):
+    from tests.owners.conftest import delivered
+
+    owner = delivered(consultant, phone=PHONE, delivered_on=TODAY - timedelta(days=200))
+    visit = add_party(login(reception), consultant)
+    assert complete(login(consultant), visit, grade="B").status_code == 302
+    contact = Contact.objects.get(customer=owner)
+    owner.refresh_from_db()
+    assert (contact.method, contact.grade_after) == (Contact.Method.SHOWROOM, owner.grade)
+    assert (owner.status, owner.next_followup_on, owner.last_contact_on) == (Customer.Status.DELIVERED, None, TODAY)
+    assert not open_prospect_tasks(owner).exists()
+
+
+def test_a_defeated_customer_walking_in_to_another_consultant_records_no_contact(
+    login, reception, consultant, teammate, showroom_manager
+):
+    from tests.owners.conftest import defeated
+
+    lost = defeated(consultant, showroom_manager, phone=PHONE)
+    # given to a teammate, who may not work the card: the visit attaches, no contact, not reopened
+    visit = add_party(login(reception), teammate)
+    assert complete(login(teammate), visit, grade="C").status_code == 302
+    visit.refresh_from_db()
+    assert visit.customer_id == lost.pk
+    assert not Contact.objects.filter(customer=lost).exists()
+    lost.refresh_from_db()
+    assert lost.status == Customer.Status.DEFEATED
+
+
 # --- 2. F/S from earlier showroom visits ---------------------------------------------------------
 
 

@@ -1,11 +1,17 @@
 """An owner or a defeated customer opened as a prospect again, through the pages."""
 
+from datetime import date, datetime
+
 import pytest
+import time_machine
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import Task
+from followups.services import followups_run_daily
 from leads.models import Customer, CustomerChange
+from owners.models import CareMilestone
 from tests.owners.conftest import defeated, delivered
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +84,89 @@ def test_an_active_prospect_cannot_be_reopened(login, consultant):
 
 
 def test_trade_in_care_task_offers_the_reopen_form(login, consultant):
-    owner = delivered(consultant)
-    Task.objects.create(customer=owner, kind=Task.Kind.CARE_MILESTONE, due_on=timezone.localdate(), assignee=consultant,
-                        reason="交车36个月：置换邀约；保养提醒（5000–7500公里）")
+    # given an owner whose car was delivered 36 months ago: the daily job makes the trade-in care task
+    today = timezone.localdate()
+    owner = delivered(consultant, delivered_on=today - relativedelta(months=36))
+    followups_run_daily(day=today)
+    task = Task.objects.get(customer=owner, kind=Task.Kind.CARE_MILESTONE, due_on=today)
+    assert task.offers_trade_in  # copied from the milestone, not read from the text
     client = login(consultant)
-    page = client.get(reverse("owners:owner_detail", args=[owner.pk])).content.decode()
-    assert 'data-testid="trade-in-reopen"' in page
-    assert f'{reopen_url(owner)}?reason=trade_in' in page
+    # then the owner card and the today page both offer the reopen form
+    for url in (reverse("owners:owner_detail", args=[owner.pk]), reverse("followups:today")):
+        page = client.get(url).content.decode()
+        assert 'data-testid="trade-in-reopen"' in page
+        assert f'{reopen_url(owner)}?reason=trade_in' in page
     form = client.get(reopen_url(owner), {"reason": "trade_in"}).context["form"]
     assert form["reason"].value() == "trade_in"
+
+
+def test_the_trade_in_offer_is_the_milestones_flag_not_its_wording(login, consultant, sales_manager):
+    # given the sales manager takes the offer off the 36-month step and puts it on the 12-month one
+    today = timezone.localdate()
+    CareMilestone.objects.filter(months=36, days=0).update(offers_trade_in=False)
+    CareMilestone.objects.filter(months=12, days=0).update(offers_trade_in=True)
+    worded = delivered(consultant, delivered_on=today - relativedelta(months=36))  # purpose still says 置换
+    flagged = delivered(consultant, delivered_on=today - relativedelta(months=12))
+    # when
+    followups_run_daily(day=today)
+    # then only the flagged step's task offers it, on the card and on the today page
+    client = login(consultant)
+    assert "置换" in Task.objects.get(customer=worded, kind=Task.Kind.CARE_MILESTONE).reason
+    assert 'data-testid="trade-in-reopen"' not in client.get(reverse("owners:owner_detail", args=[worded.pk])).content.decode()
+    assert 'data-testid="trade-in-reopen"' in client.get(reverse("owners:owner_detail", args=[flagged.pk])).content.decode()
+    today_page = client.get(reverse("followups:today")).content.decode()
+    assert today_page.count('data-testid="trade-in-reopen"') == 1 and reopen_url(flagged) in today_page
+
+
+def test_the_shipped_trade_in_milestones_are_36_48_and_60_months():
+    assert sorted(CareMilestone.objects.filter(offers_trade_in=True).values_list("months", flat=True)) == [36, 48, 60]
+
+
+def test_the_care_plan_page_edits_the_trade_in_offer(login, sales_manager):
+    client = login(sales_manager)
+    formset = client.get(reverse("owners:milestone_edit")).context["formset"]
+    data = {"form-TOTAL_FORMS": formset.initial_form_count(), "form-INITIAL_FORMS": formset.initial_form_count(),
+            "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000}
+    for i, form in enumerate(formset.initial_forms):
+        milestone = form.instance
+        data.update({f"form-{i}-id": milestone.pk, f"form-{i}-months": milestone.months, f"form-{i}-days": milestone.days,
+                     f"form-{i}-kind": milestone.kind, f"form-{i}-purpose": milestone.purpose, f"form-{i}-is_active": "on"})
+        if milestone.months in (24, 36):  # 24 gains the offer, 48 and 60 lose it
+            data[f"form-{i}-offers_trade_in"] = "on"
+    response = client.post(reverse("owners:milestone_edit"), data)
+    assert response.status_code == 302
+    assert sorted(CareMilestone.objects.filter(offers_trade_in=True).values_list("months", flat=True)) == [24, 36]
+
+
+@pytest.mark.parametrize("how", ["owner_reopen", "defeated_reactivate"])
+def test_a_reopened_customers_first_follow_up_counts_from_the_reopen_day(login, consultant, showroom_manager, how):
+    # given a card whose contacts are two years old
+    with time_machine.travel(timezone.make_aware(datetime(2024, 3, 1, 10)), tick=False):
+        if how == "owner_reopen":
+            customer = delivered(consultant, delivered_on=date(2024, 3, 1))
+        else:
+            customer = defeated(consultant, showroom_manager)
+        Customer.objects.filter(pk=customer.pk).update(last_contact_on=date(2024, 3, 1))
+    # when it is opened as a prospect again today (B: first follow-up within 7 days in the SVW preset)
+    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 11, 10)), tick=False):
+        client = login(consultant)
+        if how == "owner_reopen":
+            response = client.post(reopen_url(customer), {"reason": "second_car", "grade": "B"})
+        else:
+            Customer.objects.filter(pk=customer.pk).update(grade="B")
+            response = client.post(reverse("owners:defeated_reactivate", args=[customer.pk]))
+        assert response.status_code == 302
+        # then the first task is a first contact due seven days from today, not overdue
+        task = Task.objects.get(customer=customer, kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
+        customer.refresh_from_db()
+        assert (task.kind, task.due_on, task.status) == (Task.Kind.FIRST_CONTACT, date(2026, 3, 18), Task.Status.OPEN)
+        assert customer.next_followup_on == date(2026, 3, 18)
+        assert task not in client.get(reverse("followups:today")).context["overdue_page"].object_list
+        # and a regrade before the first contact still counts from the reopen day (H: within a day)
+        assert client.post(reverse("leads:customer_regrade", args=[customer.pk]), {"grade": "H"}).status_code == 302
+        task.refresh_from_db()
+        assert (task.due_on, task.status) == (date(2026, 3, 12), Task.Status.OPEN)
+        # the daily job leaves it as it is
+        followups_run_daily(day=date(2026, 3, 11))
+        task.refresh_from_db()
+        assert (task.due_on, task.status) == (date(2026, 3, 12), Task.Status.OPEN)

@@ -27,7 +27,7 @@ def figures(row):
 
 
 ALICE = {
-    "contacts": (10, 5, 50),  # 3 logged contacts + 2 phone-ins of active prospects (follow-ups)
+    "contacts": (10, 6, 60),  # 3 logged contacts + 3 phone-ins of known prospects (follow-ups; old3's while ordered)
     "prospecting": (2, 1, 50), "return_visits": (4, 2, 50),
     "test_drives": (4, 2, 50), "sales": (4, 2, 50),
 }
@@ -56,7 +56,7 @@ def test_board_shows_target_actual_percent_rank_and_conversion(login, sales_mana
     assert by_user[teammate].funnel == {"first_visits": 1, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
     assert by_user[other_consultant].funnel == {"first_visits": 3, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
     assert figures(board.total) == {
-        "contacts": (15, 8, 53), "prospecting": (2, 1, 50), "return_visits": (4, 3, 75),
+        "contacts": (15, 9, 60), "prospecting": (2, 1, 50), "return_visits": (4, 3, 75),
         "test_drives": (4, 3, 75), "sales": (6, 4, 67),
     }
     assert board.total.funnel == {"first_visits": 7, "walk_in_prospects": 4, "orders": 4, "deliveries": 2}
@@ -72,9 +72,9 @@ def test_daily_trend_counts_contacts_visits_and_orders_per_day(login, sales_mana
     trend = login(sales_manager).get(URL, MARCH).context["board"].trend
 
     assert trend["days"] == list(range(1, 32))
-    # the phone-ins of known prospects are follow-ups: old2's on 3 March, old1's on the day
-    assert trend["contacts"][1] == 1 and trend["contacts"][2] == 1 and trend["contacts"][9] == 3 and trend["contacts"][10] == 1
-    assert sum(trend["contacts"]) == 8
+    # the phone-ins of known prospects are follow-ups: old2's and old3's (ordered) on 3 March, old1's on the day
+    assert trend["contacts"][1] == 1 and trend["contacts"][2] == 2 and trend["contacts"][9] == 3 and trend["contacts"][10] == 1
+    assert sum(trend["contacts"]) == 9
     assert trend["visits"][9] == 7 and sum(trend["visits"]) == 10
     assert trend["orders"][9] == 2 and sum(trend["orders"]) == 4
 
@@ -110,15 +110,15 @@ def test_page_and_xlsx_show_the_same_figures(login, sales_manager, targets, cons
     response = client.get(URL, MARCH)
     board = response.context["board"]
     cells = rows_of(response.content.decode(), "board-table")[str(consultant.pk)]
-    assert cells[:5] == ["1", str(consultant), "10", "5", "50%"]
+    assert cells[:5] == ["1", str(consultant), "10", "6", "60%"]
 
     book = load_workbook(BytesIO(client.get(URL, {**MARCH, "format": "xlsx"}).content))
 
     rows = [list(r) for r in book.worksheets[0].iter_rows(min_row=3, values_only=True)]
-    assert rows[0][:5] == [1, str(consultant), 10, 5, 50]
+    assert rows[0][:5] == [1, str(consultant), 10, 6, 60]
     assert len(rows) == len(board.rows) + 1
     total = rows[-1]
-    assert total[2:17] == [15, 8, 53, 2, 1, 50, 4, 3, 75, 4, 3, 75, 6, 4, 67]
+    assert total[2:17] == [15, 9, 60, 2, 1, 50, 4, 3, 75, 4, 3, 75, 6, 4, 67]
     assert total[17:21] == [7, 4, 4, 2]
     trend = [list(r) for r in book.worksheets[1].iter_rows(min_row=3, values_only=True)]
     assert [r[1] for r in trend] == board.trend["contacts"]
