@@ -87,6 +87,11 @@ may_pick_consultant_in_reports = is_manager
 may_export_reports = is_manager  # report files (.xlsx), each one recorded; consultants print
 may_read_export_log = is_head_of_sales
 may_set_targets = is_head_of_sales
+# The weekly management loop (docs/domain.md, "Reports"): the meeting's improvement actions, and each
+# consultant's personal success plan, which the consultant reads and their manager writes.
+may_plan_improvements = is_manager
+may_read_success_plans = is_sales_staff  # … their own plans only, for a consultant (accounts.visibility)
+may_edit_success_plans = is_manager
 
 # --- Administration ------------------------------------------------------------------------------
 def may_use_admin(user: User) -> bool:
@@ -126,6 +131,8 @@ TEMPLATE_FLAGS: dict[str, Predicate] = {
     "pick_consultant": may_pick_consultant_in_reports,
     "export_reports": may_export_reports,
     "set_targets": may_set_targets,
+    "plan_improvements": may_plan_improvements,
+    "edit_success_plans": may_edit_success_plans,
     "see_consultants": is_manager,  # lists of several consultants' work name the consultant
     "see_teams": is_head_of_sales,  # … and, across teams, the team
 }

@@ -49,6 +49,29 @@ def holders_visible_to(user: User) -> QuerySet[User]:
     return consultants_visible_to(user)
 
 
+def scope_to_team(queryset: QuerySet, user: User, *, team_field: str = "team") -> QuerySet:
+    """Filter `queryset` to the rows of a team the user may see, a row without a team being the whole
+    dealership's (the weekly meeting's improvement actions): a sales manager and the administrator see
+    every row, a showroom manager their team's and the dealership's, anyone else none."""
+    if not user.is_active:
+        return queryset.none()
+    if user.sees_whole_dealership:
+        return queryset
+    if user.is_showroom_manager:
+        whole = Q(**{f"{team_field}__isnull": True})
+        return queryset.filter(whole | Q(**{f"{team_field}_id": user.team_id})) if user.team_id else queryset.filter(whole)
+    return queryset.none()
+
+
+def owners_visible_to(user: User) -> QuerySet[User]:
+    """Who may own an improvement action the user writes: the holders they see (`holders_visible_to`)
+    and, for the whole dealership, every manager (the administrator included)."""
+    if user.sees_whole_dealership:
+        roles = {*HOLDER_ROLES, User.Role.SHOWROOM_MANAGER, User.Role.SALES_MANAGER, User.Role.ADMINISTRATOR}
+        return User.objects.filter(role__in=roles).select_related("team")
+    return holders_visible_to(user)
+
+
 def users_deactivatable_by(user: User) -> QuerySet[User]:
     """The users `user` may deactivate. Only the administrator deactivates managers:
 
@@ -71,3 +94,18 @@ def users_deactivatable_by(user: User) -> QuerySet[User]:
     else:
         return User.objects.none()
     return users if user.is_superuser else users.exclude(is_superuser=True)
+
+
+def board_scope(queryset: QuerySet, user: User, *, consultant_field: str = "consultant") -> QuerySet:
+    """The performance board's figures (never customer data): a consultant sees their whole team's, as
+    the team board in the showroom shows them (看板); everyone else what `scope_to_user` gives."""
+    if user.is_active and user.is_consultant and user.team_id:
+        return queryset.filter(**{f"{consultant_field}__team_id": user.team_id})
+    return scope_to_user(queryset, user, consultant_field=consultant_field)
+
+
+def board_consultants_visible_to(user: User) -> QuerySet[User]:
+    """The performance board's rows: a consultant's team, or the consultants the user may see."""
+    if user.is_active and user.is_consultant and user.team_id:
+        return User.objects.filter(role=User.Role.CONSULTANT, team_id=user.team_id).select_related("team")
+    return consultants_visible_to(user)

@@ -146,6 +146,8 @@ def pages_for(username: str, *, deep_page: int = 400) -> list[Page]:
         Page("performance board", "report", reverse("reports:board")),
         Page("defeat analysis", "report", reverse("reports:defeats")),
         *([Page("export log", "page", reverse("reports:exports"))] if permissions.may_read_export_log(user) else []),
+        *([Page("improvement actions", "page", reverse("reports:improvement_actions"))] if permissions.may_plan_improvements(user) else []),
+        *([Page("success plans", "page", reverse("reports:plans"))] if permissions.may_read_success_plans(user) else []),
     ]
 
 

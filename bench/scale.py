@@ -40,10 +40,13 @@ from accounts.models import Team, User
 from accounts.roles import sync_role_groups
 from demo.staff import DEMO_PASSWORD
 from followups.models import GradeRule, RuleSet, Task
-from leads.models import CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, Order, PhoneCall, Visit
+from leads.models import (
+    CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, NewProspect, Order, PhoneCall, TestDrive,
+    Visit,
+)
 from owners import care
 from owners.models import CareMilestone, Vehicle
-from reports.models import ReportExport
+from reports.models import ImprovementAction, OneToOneNote, ReportExport, SuccessPlan
 
 PREFIX = "bench_"
 MARKER_USERNAME = f"{PREFIX}salesmgr"
@@ -65,6 +68,9 @@ VOLUMES = {
     "ordered": 3_000,
     "busy_day_extra_visits": 400,
     "report_exports": 20_000,
+    "improvement_actions": 5_000,
+    "success_plans": 1_200,  # at most one per consultant and month: 50 consultants over the 24 months
+    "one_to_one_notes": 3_000,
 }
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -644,6 +650,32 @@ class Builder:
         self.loader.load(Defeat, defeats())
 
 
+    def events(self) -> None:
+        """The stamped events the report figures count: a new prospect per card (on its first contact
+        day, with its consultant, intake, channel and grade) and a test drive per ticked register row."""
+        def prospects():
+            for info in self.info:
+                yield {
+                    "customer_id": info["id"], "consultant_id": info["consultant"], "became_on": info["first"],
+                    "intake": info["intake"], "channel_id": info["channel"], "grade": info["grade"],
+                    "kind": "new", "created_at": info["created_at"],
+                }
+
+        def drives():
+            ticked = Visit.objects.filter(test_drive=True).values_list(
+                "pk", "customer_id", "consultant_id", "car_model_id", "visit_date", "arrived_at", "created_by_id"
+            )
+            for pk, customer_id, consultant_id, car_model_id, day, arrived, created_by in ticked.iterator(chunk_size=CHUNK):
+                at = self.at(day, arrived.hour * 3600 + arrived.minute * 60)
+                yield {
+                    "visit_id": pk, "customer_id": customer_id, "consultant_id": consultant_id, "car_model_id": car_model_id,
+                    "driven_at": at, "licence_checked": True, "source": "walk_in", "created_by_id": created_by,
+                    "created_at": at,
+                }
+
+        self.loader.load(NewProspect, prospects())
+        self.loader.load(TestDrive, drives())
+
     def exports(self) -> None:
         """The export log: managers' report downloads over the span, a few a day."""
         rng, managers = self.rng, [*{m for m in self.managers.values() if m}, self.admin_id]
@@ -660,6 +692,68 @@ class Builder:
                 }
 
         self.loader.load(ReportExport, rows())
+
+    def planning(self) -> None:
+        """The weekly management loop: the meeting's improvement actions over the span (open ones near
+        today, some overdue) and the consultants' success plans, one per consultant and month, with notes."""
+        rng, today = self.rng, self.today
+        teams = {manager_id: team_id for team_id, manager_id in self.managers.items()}
+        by_team: dict[int, list[int]] = {}
+        for consultant_id, manager_id in self.consultants:
+            by_team.setdefault(manager_id, []).append(consultant_id)
+        problems = ["H级客户跟进超期", "试乘试驾率低于目标", "再回展厅批次下降", "客户信息卡填写不完整", "首次跟进超过24小时"]
+        measures = ["展厅经理每天检查跟进记录", "每位顾问每天邀约两组试驾", "周末举办老客户活动", "签字时退回不合格卡片", "信息员每天两次分配线索"]
+
+        def actions() -> Iterator[dict]:
+            for _number in range(count("improvement_actions", self.scale)):
+                manager_id = rng.choice(list(self.managers.values()))
+                age = rng.randrange(SPAN_DAYS)
+                created = today - timedelta(days=age)
+                due = created + timedelta(days=rng.randint(3, 28))
+                status = ImprovementAction.Status.OPEN if due >= today - timedelta(days=14) or rng.random() < 0.03 else (
+                    ImprovementAction.Status.DONE if rng.random() < 0.85 else ImprovementAction.Status.DROPPED)
+                whole = rng.random() < 0.15
+                at = self.at(created, self.office_seconds())
+                yield {
+                    "problem": rng.choice(problems), "measure": rng.choice(measures),
+                    "owner_id": manager_id if whole else rng.choice(by_team[manager_id] + [manager_id]),
+                    "due_on": due, "status": status, "result": "" if status == ImprovementAction.Status.OPEN else "已落实",
+                    "team_id": None if whole else teams[manager_id], "created_by_id": manager_id, "created_at": at,
+                    "updated_by_id": manager_id, "updated_at": at,
+                }
+
+        self.loader.load(ImprovementAction, actions())
+        months, month = [], today.replace(day=1)
+        while len(months) < SPAN_DAYS // 30:
+            months.append(month)
+            month = (month - timedelta(days=1)).replace(day=1)
+        pairs = [(consultant, manager, month) for month in months for consultant, manager in self.consultants]
+        plans = rng.sample(pairs, min(len(pairs), count("success_plans", self.scale)))
+        first_plan = self.loader.next_id(SuccessPlan)
+
+        def success_plans() -> Iterator[dict]:
+            for number, (consultant_id, manager_id, month) in enumerate(plans):
+                at = self.at(month, self.office_seconds())
+                yield {
+                    "id": first_plan + number, "consultant_id": consultant_id, "month": month,
+                    # One goal: the loader's COPY rows carry no newline.
+                    "goals": "本月成交8台", "actions": "每天复盘H级客户", "next_review_on": month + timedelta(days=14),
+                    "created_by_id": manager_id, "created_at": at, "updated_by_id": manager_id, "updated_at": at,
+                }
+
+        self.loader.load(SuccessPlan, success_plans(), explicit_ids=True)
+
+        def notes() -> Iterator[dict]:
+            for _number in range(count("one_to_one_notes", self.scale)):
+                index = rng.randrange(len(plans))
+                _consultant, manager_id, month = plans[index]
+                held = month + timedelta(days=rng.randint(0, 27))
+                yield {
+                    "plan_id": first_plan + index, "held_on": held, "notes": "跟进记录不完整，A级客户频率未达标",
+                    "next_steps": "本周按频率跟进", "written_by_id": manager_id, "written_at": self.at(held, 17 * 3600),
+                }
+
+        self.loader.load(OneToOneNote, notes())
 
 
 def _clock(seconds: int):
@@ -681,13 +775,16 @@ def build(*, scale: float, seed: int = 2026, today: date | None = None, log=prin
         ("visits and phone-ins", builder.visits_and_calls),
         ("orders, vehicles, defeats", builder.sales),
         ("history", builder.changes),
+        ("report events", builder.events),
         ("export log", builder.exports),
+        ("improvement actions and success plans", builder.planning),
     ]
     for label, step in steps:
         clock = time.monotonic()
         step()
         log(f"  {label}: {time.monotonic() - clock:.1f} s")
-    builder.loader.finish([Customer, CustomerChange, Contact, Task, Visit, PhoneCall, Order, Vehicle, Defeat, ReportExport])
+    builder.loader.finish([Customer, CustomerChange, Contact, Task, Visit, PhoneCall, Order, Vehicle, Defeat, NewProspect, TestDrive, ReportExport,
+                           ImprovementAction, SuccessPlan, OneToOneNote])
     builder.marker()
     log(f"Benchmark data (scale {scale:g}) built in {time.monotonic() - started:.1f} s: "
         + ", ".join(f"{table} {n:,}" for table, n in builder.loader.counts.items()))

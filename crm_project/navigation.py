@@ -47,6 +47,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("reports:channels", _("Funnel and channels"), REPORTS),
     NavEntry("reports:targets", _("Monthly targets"), REPORTS),
     NavEntry("reports:exports", _("Export log"), REPORTS),
+    NavEntry("reports:improvement_actions", _("Improvement actions"), REPORTS),
+    NavEntry("reports:plans", _("Success plans"), REPORTS),
     NavEntry("followups:rules", _("Follow-up rules"), SETTINGS),
     NavEntry("owners:milestone_edit", _("Care plan"), SETTINGS),
     NavEntry("admin:index", _("Administration"), SETTINGS),

@@ -130,6 +130,25 @@ class Task(models.Model):
         return self.offers_trade_in and self.status in self.PENDING
 
 
+class TaskHandover(models.Model):
+    """An open task moved to another assignee with its customer (a handover): who had it until when. The
+    daily report credits a day's due and overdue tasks to whoever had them at the start of that day."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    to_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+        verbose_name = _("task handover")
+        verbose_name_plural = _("task handovers")
+        indexes = [models.Index(fields=["task", "at"], name="task_handover_at")]
+
+    def __str__(self):
+        return f"{self.task_id} {self.from_user_id}→{self.to_user_id}"
+
+
 class RunLog(models.Model):
     """One run of the daily job: written when it starts, completed when it ends.
 

@@ -1,8 +1,12 @@
 """Admin: the code lists are edited here; customer records are read-mostly (changes go through services)."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from leads.models import CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, Order, PhoneCall, Visit
+from leads.models import (
+    CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, NewProspect, Order, PhoneCall, TestDrive,
+    Visit,
+)
 
 
 class CodeListAdmin(admin.ModelAdmin):
@@ -100,3 +104,28 @@ class DefeatAdmin(ReadMostlyAdmin):
     search_fields = ["customer__name", "customer__phone", "brand_bought", "model_bought"]
     list_select_related = ["customer", "reason", "filed_by", "decided_by"]
     date_hierarchy = "filed_at"
+
+
+@admin.register(TestDrive)
+class TestDriveAdmin(SimpleHistoryAdmin):
+    list_display = ["driven_at", "customer", "consultant", "car_model", "source", "licence_checked"]
+    list_filter = ["source", "licence_checked"]
+    list_select_related = ["customer", "consultant", "car_model"]
+    raw_id_fields = ["customer", "consultant", "visit", "created_by"]
+    date_hierarchy = "driven_at"
+
+
+@admin.register(NewProspect)
+class NewProspectAdmin(admin.ModelAdmin):
+    """The stamped events the figures count: read only."""
+
+    list_display = ["became_on", "customer", "consultant", "intake", "channel", "grade", "kind"]
+    list_filter = ["kind", "intake"]
+    list_select_related = ["customer", "consultant", "channel"]
+    date_hierarchy = "became_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -388,6 +388,14 @@ class Visit(SubmissionKeyed):
     def visit_mark(self) -> str:
         return "F" if self.is_first_visit else "S"
 
+    @property
+    def licence_checked(self) -> bool:
+        """Whether the driving licence was checked for this row's test drive (its record says)."""
+        try:
+            return self.test_drive_record.licence_checked
+        except TestDrive.DoesNotExist:
+            return False
+
 
 class PhoneCall(SubmissionKeyed):
     """One phone-in on the phone register (来电客户登记表)."""
@@ -528,20 +536,21 @@ class NewProspect(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="prospect_starts")
     consultant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("consultant"))
-    on = models.DateField(_("date"), validators=[Within("record_date")])
+    became_on = models.DateField(_("date"), validators=[Within("record_date")])
     intake = models.CharField(_("intake"), max_length=20, choices=Customer.Intake.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source channel"))
     grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-on", "-id"]
+        ordering = ["-became_on", "-id"]
         verbose_name = _("new prospect")
         verbose_name_plural = _("new prospects")
-        indexes = [models.Index(fields=["on", "consultant"], name="new_prospect_day")]
+        indexes = [models.Index(fields=["became_on", "consultant"], name="new_prospect_day")]
 
     def __str__(self):
-        return f"{self.customer_id} {self.on}"
+        return f"{self.customer_id} {self.became_on}"
 
 
 class TestDrive(SubmissionKeyed):

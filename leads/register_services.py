@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from leads.models import CarModel, Channel, Colour, Contact, Customer, DutySlot, PhoneCall, Visit
+from leads.models import CarModel, Channel, Colour, Contact, Customer, DutySlot, PhoneCall, TestDrive, Visit
 from leads.phones import normalise_phone
 from leads.register_selectors import customer_with_phone, has_earlier_showroom_visit
 from leads.selectors import customers_for_user
@@ -128,6 +128,7 @@ def visit_complete(
     colour: Colour | None = None,
     discussion: str = "",
     test_drive: bool = False,
+    licence_checked: bool = False,
     arrived_at: time | None = None,
     party_size: int | None = None,
     consultant: User | None = None,
@@ -164,6 +165,8 @@ def visit_complete(
         visit.is_first_visit = not has_earlier_showroom_visit(visit.customer_id, before=visit)
         if visit.customer_consultant_id is None:
             visit.customer_consultant_id = visit.customer.consultant_id
+        if not visit.customer.may_regrade:  # an ordered, delivered or defeated customer keeps their grade
+            grade = visit.customer.grade
     now = timezone.now()
     completed = {
         "left_at": left_at, "name": name, "phone": phone, "grade": grade, "channel": channel, "car_model": car_model,
@@ -175,9 +178,25 @@ def visit_complete(
     visit.save(update_fields=[
         *completed, "arrived_at", "party_size", "consultant", "customer", "is_first_visit", "customer_consultant",
     ])
+    _test_drive_sync(visit, by=by, licence_checked=licence_checked)
     if first_completion and attached_existing:
         _visit_contact(visit, by=by)
     return visit
+
+
+def _test_drive_sync(visit: Visit, *, by: User, licence_checked: bool) -> None:
+    """A row ticked "test drive" has its test-drive record (the figure counts records), credited to the
+    row's consultant; a tick taken back removes it (the record's history keeps it)."""
+    record = TestDrive.objects.filter(visit=visit).first()
+    if not visit.test_drive:
+        if record is not None:
+            record.delete()
+        return
+    record = record or TestDrive(visit=visit, source=TestDrive.Source.WALK_IN, created_by=by)
+    record.customer_id, record.consultant_id, record.car_model_id = visit.customer_id, visit.consultant_id, visit.car_model_id
+    record.driven_at = _aware(visit.visit_date, visit.arrived_at)
+    record.licence_checked = licence_checked
+    record.save()
 
 
 def _visit_contact(visit: Visit, *, by: User) -> None:
@@ -191,7 +210,7 @@ def _visit_contact(visit: Visit, *, by: User) -> None:
         return
     contact_log(
         customer=customer, by=worker, contacted_at=_aware(visit.visit_date, visit.left_at),
-        method=Contact.Method.SHOWROOM, content=visit.discussion, grade_after=visit.grade,
+        method=Contact.Method.SHOWROOM, content=visit.discussion, grade_after=visit.grade, origin=Contact.Origin.VISIT,
         submission_key=register_contact_key("visit", visit.pk),
     )
 
@@ -251,7 +270,8 @@ def phone_call_log(
         )
         call = PhoneCall.objects.create(
             call_date=call_date, called_at=called_at, is_new_caller=is_new, consultant=consultant, customer=customer,
-            name=name, phone=phone, car_model=car_model, content=content, grade=grade, channel=channel,
+            name=name, phone=phone, car_model=car_model, content=content, channel=channel,
+            grade=grade if is_new or customer.may_regrade else customer.grade,  # an ordered customer stays O
             created_by=by, submission_key=submission_key,
         )
         if not is_new:
@@ -262,7 +282,8 @@ def phone_call_log(
             if worker is not None:
                 contact_log(
                     customer=known, by=worker, contacted_at=_aware(call_date, called_at), method=Contact.Method.PHONE,
-                    content=content, grade_after=grade, submission_key=register_contact_key("call", call.pk),
+                    content=content, grade_after=grade, origin=Contact.Origin.CALL,
+                    submission_key=register_contact_key("call", call.pk),
                 )
         return call
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.visibility import scope_to_user
 from followups import scheduling
-from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, Visit
+from leads.models import Contact, Customer, CustomerChange, Defeat, Order, PhoneCall, TestDrive, Visit
 
 
 def customers_for_user(user: User) -> QuerySet[Customer]:
@@ -33,6 +33,7 @@ def customer_card(user: User, pk: int) -> Customer:
         Prefetch("phone_calls", queryset=PhoneCall.objects.select_related("consultant", "car_model").order_by("-call_date", "-called_at")),
         Prefetch("orders", queryset=Order.objects.select_related("car_model", "colour", "consultant", "cancellation")),
         Prefetch("defeats", queryset=Defeat.objects.select_related("reason", "filed_by", "decided_by")),
+        Prefetch("test_drives", queryset=TestDrive.objects.select_related("consultant", "car_model")),
         scheduling.open_task_prefetch(),
     )
     return get_customer_for_user(user, pk, queryset=queryset)

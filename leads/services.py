@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from followups import scheduling
-from leads.models import Contact, Customer, CustomerChange, Defeat, NewProspect, Order, OrderCancellation
+from leads.models import Contact, Customer, CustomerChange, Defeat, NewProspect, Order, OrderCancellation, TestDrive
 
 M = TypeVar("M", bound=models.Model)
 
@@ -101,6 +101,15 @@ def customer_lock(customer: Customer) -> Customer:
     return Customer.objects.select_for_update().get(pk=customer.pk)
 
 
+def prospect_started(customer: Customer, *, on: date, kind: str = NewProspect.Kind.NEW) -> NewProspect:
+    """The figures' event of a customer becoming a prospect (a new card, or one opened again), stamped
+    with who holds it and what it is now (docs/domain.md, "Reports")."""
+    return NewProspect.objects.create(
+        customer=customer, consultant_id=customer.consultant_id, became_on=on, intake=customer.intake,
+        channel_id=customer.channel_id, grade=customer.grade, kind=kind,
+    )
+
+
 @transaction.atomic
 def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first_contact_on: date | None = None) -> Customer:
     """A new info card, pending the showroom manager's sign-off, with its first follow-up scheduled."""
@@ -114,9 +123,7 @@ def customer_create(*, fields: dict[str, Any], consultant: User, by: User, first
         updated_by=by,
     )
     change_record(customer, CustomerChange.Field.GRADE, "", customer.grade, by)
-    NewProspect.objects.create(
-        customer=customer, consultant=consultant, on=customer.first_contact_on, intake=customer.intake, grade=customer.grade
-    )
+    prospect_started(customer, on=customer.first_contact_on)
     # The task needs the row to exist; its date is the one field written after the insert.
     _schedule(customer, today=today)
     Customer.objects.filter(pk=customer.pk).update(next_followup_on=customer.next_followup_on)
@@ -186,6 +193,7 @@ def contact_log(
     next_followup_on: date | None = None,
     next_followup_reason: str = "",
     appointment_at: datetime | None = None,
+    origin: str = Contact.Origin.LOGGED,
     submission_key: uuid.UUID | None = None,
 ) -> Contact:
     """Log a follow-up: in one transaction the contact, the grade, and the next follow-up task.
@@ -207,7 +215,7 @@ def contact_log(
         contact = Contact.objects.create(
             customer=locked, contacted_at=contacted_at, method=method, content=content, result=result,
             grade_after=grade, next_followup_on=next_followup_on, next_followup_reason=next_followup_reason,
-            consultant=by, submission_key=submission_key,
+            consultant=by, origin=origin, submission_key=submission_key,
         )
         contact_day = timezone.localdate(contacted_at)
         _set_grade(locked, grade, by, contact_day)
@@ -371,3 +379,20 @@ def order_cancel(*, order: Order, by: User, reason: str, deposit_refunded: bool,
         _schedule(customer, today=today)
         customer_save(customer, by, ["grade", "graded_on", "status", "next_followup_on"])
     return cancellation
+
+
+def test_drive_record(
+    *, customer: Customer, by: User, driven_at: datetime, source: str, car_model=None, licence_checked: bool = False,
+    submission_key: uuid.UUID | None = None,
+) -> TestDrive:
+    """A test drive by appointment or at a home visit, credited to whoever records it (who went with the
+    customer); a walk-in's comes with its register row (`register_services.visit_complete`)."""
+
+    def create() -> TestDrive:
+        return TestDrive.objects.create(
+            customer=customer, consultant=by, car_model=car_model, driven_at=driven_at, source=source,
+            licence_checked=licence_checked, created_by=by, submission_key=submission_key,
+        )
+
+    drive, _created = create_once(TestDrive, submission_key, create)
+    return drive

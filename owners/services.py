@@ -15,9 +15,9 @@ from accounts.models import User
 from common import bounds
 from followups import scheduling
 from followups.models import PlannedDate, RuleSet, Task
-from leads.models import Customer, CustomerChange, Defeat
+from leads.models import Customer, CustomerChange, Defeat, NewProspect
 from leads.services import (
-    TransitionError, change_record, create_once, customer_lock, customer_save, status_change,
+    TransitionError, change_record, create_once, customer_lock, customer_save, prospect_started, status_change,
 )
 from owners import care
 from owners.models import Accessory, CareMilestone, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
@@ -138,6 +138,7 @@ def defeated_reactivate(*, customer: Customer, by: User, note: str = "") -> Cust
     locked.reopened_on = today
     locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=today)
     customer_save(locked, by, ["status", "reopened_on", "next_followup_on"])
+    prospect_started(locked, on=today, kind=NewProspect.Kind.REOPENED)
     return locked
 
 
@@ -286,4 +287,5 @@ def customer_reopen(*, customer: Customer, by: User, reason: str, grade: str) ->
     locked.reopened_on = today
     locked.next_followup_on = scheduling.prospect_task_reschedule(customer=locked, today=today)
     customer_save(locked, by, ["status", "grade", "graded_on", "reopened_on", "next_followup_on"])
+    prospect_started(locked, on=today, kind=NewProspect.Kind.REOPENED)
     return locked

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import MonthlyTarget, ReportExport
+from reports.models import ImprovementAction, MonthlyTarget, OneToOneNote, ReportExport, SuccessPlan
 
 
 @admin.register(MonthlyTarget)
@@ -33,3 +34,25 @@ class ReportExportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(SimpleHistoryAdmin):
+    list_display = ["problem", "owner", "team", "due_on", "status"]
+    list_filter = ["status", "team"]
+    list_select_related = ["owner", "team"]
+    raw_id_fields = ["owner", "created_by", "updated_by"]
+
+
+@admin.register(SuccessPlan)
+class SuccessPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["consultant", "month", "next_review_on"]
+    list_select_related = ["consultant"]
+    raw_id_fields = ["consultant", "created_by", "updated_by"]
+
+
+@admin.register(OneToOneNote)
+class OneToOneNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "held_on", "written_by"]
+    list_select_related = ["plan__consultant", "written_by"]
+    raw_id_fields = ["plan", "written_by"]

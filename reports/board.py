@@ -1,29 +1,30 @@
-"""Performance board (销售绩效管理看板): each consultant's month against the five targets, ranked, with
-the walk-in funnel and a daily trend."""
+"""Performance board (销售绩效管理看板): the team board of the showroom. Each consultant's month against
+the five targets, ranked, the walk-in funnel, the month's cohort of new prospects and what became of
+them, and the last six months' trend. A consultant sees their whole team's rows: figures only, never
+a customer (`accounts.visibility.board_scope`)."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.visibility import scope_to_user
-from leads.models import Contact, Customer, Order, Visit
-from reports import events
-from reports.grouping import Figures, consultant_rows, merged, per_key
+from accounts.visibility import board_consultants_visible_to, board_scope
+from reports.figures import COHORT, FIVE_TARGETS, cohort, figures
+from reports.grouping import Figures, consultant_rows
 from reports.models import MonthlyTarget
-from reports.periods import days_between, local_days, month_first, month_last, pct
+from reports.periods import month_first, month_last, pct, previous_month
 
-# The funnel of the month: first visits → new prospects who came in as walk-ins → orders → deliveries.
+# The month's walk-in funnel: first visits → new prospects who came in as walk-ins; orders and deliveries.
 FUNNEL = ("first_visits", "walk_in_prospects", "orders", "deliveries")
-# Conversion rates along the funnel: name -> (part, whole).
+# Conversion rates: name -> (part, whole), read from the funnel or the cohort.
 RATES = {
     "first_visit_to_walk_in_prospect": ("walk_in_prospects", "first_visits"),
-    "walk_in_prospect_to_order": ("orders", "walk_in_prospects"),
-    "order_to_delivery": ("deliveries", "orders"),
+    "prospect_to_order": ("ordered", "new_prospects"),
+    "order_to_delivery": ("delivered", "ordered"),
 }
+TREND_MONTHS = 6
 
 
 @dataclass
@@ -40,13 +41,15 @@ class BoardFigure:
 class BoardRow:
     label: str
     consultant: User | None
-    figures: dict[str, BoardFigure]  # per MonthlyTarget.FIELDS
+    figures: dict[str, BoardFigure]  # per FIVE_TARGETS
     funnel: dict[str, int]  # per FUNNEL
+    cohort: dict[str, int]  # per COHORT: the month's new prospects, and how many of them ordered, took delivery
     rank: int | None = None
 
     @property
     def rates(self) -> dict[str, int | None]:
-        return {name: pct(self.funnel[part], self.funnel[whole]) for name, (part, whole) in RATES.items()}
+        counts = {**self.funnel, **self.cohort}
+        return {name: pct(counts[part], counts[whole]) for name, (part, whole) in RATES.items()}
 
 
 @dataclass
@@ -54,61 +57,47 @@ class Board:
     month: date
     rows: list[BoardRow]
     total: BoardRow
-    trend: dict[str, list[int]]  # days of the month, and contacts, visits and orders per day
+    trend: dict[str, list]  # "months" (the last six, "YYYY-MM"), and each of the five targets' team total
 
 
 def performance_board(*, user: User, month: date) -> Board:
-    start, end = month_first(month), month_last(month)
+    start = month_first(month)
+    months = _last_months(start)
+    periods = {f"{m:%Y-%m}": (m, month_last(m)) for m in months}
+    found = figures(user=user, names=[*FIVE_TARGETS, *FUNNEL], periods=periods, scope=board_scope)
+    this_month = f"{start:%Y-%m}"
+    actuals = {key: {name: values[f"{name}__{this_month}"] for name in (*FIVE_TARGETS, *FUNNEL)} for key, values in found.items()}
+    cohorts = cohort(user=user, start=start, end=month_last(start), scope=board_scope)
     targets = _targets(user, start)
-    actuals = _actuals(user, start, end)
-    consultants = consultant_rows(user, set(actuals) | set(targets))
-    rows = [_row(str(c), c, targets.get(c.pk, {}), actuals.get(c.pk, {})) for c in consultants]
+    consultants = consultant_rows(user, set(actuals) | set(targets) | set(cohorts), visible=board_consultants_visible_to)
+    rows = [_row(str(c), c, targets.get(c.pk, {}), actuals.get(c.pk, {}), cohorts.get(c.pk, {})) for c in consultants]
     _rank(rows)
-    return Board(month=start, rows=rows, total=_total(rows), trend=_daily_trend(user, start, end))
+    shown = {c.pk: found.get(c.pk, {}) for c in consultants}
+    return Board(month=start, rows=rows, total=_total(rows), trend=_trend(shown, periods))
+
+
+def _last_months(month: date) -> list[date]:
+    months = [month]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, previous_month(months[0]))
+    return months
 
 
 def _targets(user: User, month: date) -> Figures:
     return {
         row.pop("_key"): row
-        for row in scope_to_user(MonthlyTarget.objects.filter(month=month), user)
+        for row in board_scope(MonthlyTarget.objects.filter(month=month), user)
         .values(*MonthlyTarget.FIELDS, _key=F("consultant"))
     }
 
 
-def _actuals(user: User, start: date, end: date) -> Figures:
-    """The month's figures per consultant: one grouped query per source table."""
-    contacts = scope_to_user(Contact.objects.filter(local_days("contacted_at", start, end)), user)
-    prospects = scope_to_user(Customer.objects.filter(first_contact_on__range=(start, end)), user)
-    visits = scope_to_user(Visit.objects.filter(visit_date__range=(start, end)), user)
-    orders = scope_to_user(Order.objects.filter(ordered_on__range=(start, end)), user)
-    deliveries = events.deliveries(user).filter(delivered_on__range=(start, end))
-    return merged([
-        per_key(contacts, "consultant", {"contacts": Count("*")}),  # COUNT(*): an index-only scan
-        per_key(prospects, "consultant", {
-            "prospecting": Count("id", filter=Q(intake=Customer.Intake.PROSPECTING)),
-            "walk_in_prospects": Count("id", filter=Q(intake=Customer.Intake.WALK_IN)),
-        }),
-        per_key(visits, "consultant", {
-            "first_visits": Count("id", filter=Q(is_first_visit=True)),
-            "return_visits": Count("id", filter=Q(is_first_visit=False)),
-            "test_drives": Count("id", filter=Q(test_drive=True)),
-        }),
-        per_key(orders, "consultant", {"sales": Count("id")}),
-        per_key(deliveries, "order__consultant", {"deliveries": Count("id")}),
-    ])
-
-
-def _row(label: str, consultant: User | None, target: dict, actual: dict) -> BoardRow:
+def _row(label: str, consultant: User | None, target: dict, actual: dict, cohort_counts: dict) -> BoardRow:
     return BoardRow(
         label=label,
         consultant=consultant,
-        figures={k: BoardFigure(target=target.get(k, 0), actual=actual.get(k, 0)) for k in MonthlyTarget.FIELDS},
-        funnel={
-            "first_visits": actual.get("first_visits", 0),
-            "walk_in_prospects": actual.get("walk_in_prospects", 0),
-            "orders": actual.get("sales", 0),
-            "deliveries": actual.get("deliveries", 0),
-        },
+        figures={k: BoardFigure(target=target.get(k, 0), actual=actual.get(k, 0)) for k in FIVE_TARGETS},
+        funnel={k: actual.get(k, 0) for k in FUNNEL},
+        cohort={k: cohort_counts.get(k, 0) for k in COHORT},
     )
 
 
@@ -128,34 +117,16 @@ def _total(rows: list[BoardRow]) -> BoardRow:
         consultant=None,
         figures={
             k: BoardFigure(target=sum(r.figures[k].target for r in rows), actual=sum(r.figures[k].actual for r in rows))
-            for k in MonthlyTarget.FIELDS
+            for k in FIVE_TARGETS
         },
         funnel={k: sum(r.funnel[k] for r in rows) for k in FUNNEL},
+        cohort={k: sum(r.cohort[k] for r in rows) for k in COHORT},
     )
 
 
-def _daily_trend(user: User, start: date, end: date) -> dict[str, list[int]]:
-    """Contacts, visits and orders per day of the month (three grouped queries)."""
-    contacts = dict(
-        scope_to_user(Contact.objects.filter(local_days("contacted_at", start, end)), user)
-        .annotate(day=TruncDate("contacted_at"))
-        .order_by()
-        .values("day")
-        .annotate(n=Count("*"))
-        .values_list("day", "n")
-    )
-    visits = dict(
-        scope_to_user(Visit.objects.filter(visit_date__range=(start, end)), user)
-        .order_by().values("visit_date").annotate(n=Count("id")).values_list("visit_date", "n")
-    )
-    orders = dict(
-        scope_to_user(Order.objects.filter(ordered_on__range=(start, end)), user)
-        .order_by().values("ordered_on").annotate(n=Count("id")).values_list("ordered_on", "n")
-    )
-    days = days_between(start, end)
+def _trend(found: Figures, periods: dict) -> dict[str, list]:
+    """The five targets per month, summed over the board's consultants (this month's is the total row)."""
     return {
-        "days": [d.day for d in days],
-        "contacts": [contacts.get(d, 0) for d in days],
-        "visits": [visits.get(d, 0) for d in days],
-        "orders": [orders.get(d, 0) for d in days],
+        "months": list(periods),
+        **{name: [sum(v.get(f"{name}__{p}", 0) for v in found.values()) for p in periods] for name in FIVE_TARGETS},
     }

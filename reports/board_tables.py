@@ -1,4 +1,5 @@
-"""How the performance board is labelled and laid out: its charts' data and its `.xlsx` sheets."""
+"""How the performance board is labelled and laid out: its figures' definitions, its charts' data and
+its `.xlsx` sheets."""
 
 from typing import Any
 
@@ -6,68 +7,95 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.board import FUNNEL, RATES, Board
-from reports.models import MonthlyTarget
+from reports.figures import COHORT, FIVE_TARGETS
 from reports.targets_tables import TARGET_LABELS
 from reports.xlsx import Sheet
 
+# What each of the five targets counts (reports.figures.FIGURES), shown under the board and as tooltips.
+DEFINITIONS = {
+    "contacts": gettext_lazy(
+        "Every contact with a customer: each logged contact, each party received in the showroom and each phone-in."
+    ),
+    "prospecting": gettext_lazy(
+        "Prospects found by outbound work (intake: outbound prospecting) plus outbound contacts (home visits, DM letters)."
+    ),
+    "return_visits": gettext_lazy("Showroom visits of customers who had been in before (S on the visit register)."),
+    "test_drives": gettext_lazy("Test drives recorded: from a walk-in, an appointment or a home visit."),
+    "sales": gettext_lazy("Orders signed in the month less orders cancelled in the month."),
+}
 FUNNEL_LABELS = {
     "first_visits": gettext_lazy("Walk-ins (first visits)"),
     "walk_in_prospects": gettext_lazy("New walk-in prospects"),
     "orders": gettext_lazy("Orders"),
     "deliveries": gettext_lazy("Deliveries"),
 }
+COHORT_LABELS = {
+    "new_prospects": gettext_lazy("New prospects of the month"),
+    "ordered": gettext_lazy("… of them ordered"),
+    "delivered": gettext_lazy("… of them delivered"),
+}
 RATE_LABELS = {
     "first_visit_to_walk_in_prospect": gettext_lazy("Walk-in → prospect %"),
-    "walk_in_prospect_to_order": gettext_lazy("Prospect → order %"),
-    "order_to_delivery": gettext_lazy("Order → delivery %"),
+    "prospect_to_order": gettext_lazy("Prospect → order % (cohort)"),
+    "order_to_delivery": gettext_lazy("Order → delivery % (cohort)"),
 }
 
 
+def definitions() -> list[tuple[str, str]]:
+    return [(str(TARGET_LABELS[key]), str(DEFINITIONS[key])) for key in FIVE_TARGETS]
+
+
 def chart_data(board: Board) -> dict[str, Any]:
-    """What the two charts of the page draw (passed with `json_script`)."""
+    """What the page's charts draw (passed with `json_script`): target and actual per consultant for
+    each of the five targets, and the team's six-month trend."""
     return {
         "consultants": [r.label for r in board.rows],
-        "sales_target": [r.figures["sales"].target for r in board.rows],
-        "sales_actual": [r.figures["sales"].actual for r in board.rows],
-        "contacts_target": [r.figures["contacts"].target for r in board.rows],
-        "contacts_actual": [r.figures["contacts"].actual for r in board.rows],
-        "labels": {
-            "sales_target": str(_("Sales target")),
-            "sales_actual": str(_("Sales")),
-            "contacts_target": str(_("Contacts target")),
-            "contacts_actual": str(_("Contacts")),
-            "trend_contacts": str(_("Contacts")),
-            "trend_visits": str(_("Walk-ins")),
-            "trend_orders": str(_("Orders")),
+        "targets": [
+            {
+                "key": key,
+                "label": str(TARGET_LABELS[key]),
+                "target": [r.figures[key].target for r in board.rows],
+                "actual": [r.figures[key].actual for r in board.rows],
+            }
+            for key in FIVE_TARGETS
+        ],
+        "labels": {"target": str(_("Target")), "actual": str(_("Actual"))},
+        "trend": {
+            "months": board.trend["months"],
+            "series": [{"label": str(TARGET_LABELS[key]), "data": board.trend[key]} for key in FIVE_TARGETS],
         },
-        "trend": board.trend,
     }
 
 
 def _board_sheet(board: Board, title: str) -> Sheet:
     headers = [_("Rank"), _("Consultant")]
-    for key in MonthlyTarget.FIELDS:
+    for key in FIVE_TARGETS:
         label = str(TARGET_LABELS[key])
         headers += [f"{label} {_('target')}", f"{label} {_('actual')}", f"{label} %"]
-    headers += [str(FUNNEL_LABELS[k]) for k in FUNNEL] + [str(RATE_LABELS[k]) for k in RATES]
+    headers += [str(FUNNEL_LABELS[k]) for k in FUNNEL] + [str(COHORT_LABELS[k]) for k in COHORT]
+    headers += [str(RATE_LABELS[k]) for k in RATES]
     rows = []
     for row in [*board.rows, board.total]:
         values: list = [row.rank, row.label]
-        for key in MonthlyTarget.FIELDS:
+        for key in FIVE_TARGETS:
             figure = row.figures[key]
             values += [figure.target, figure.actual, figure.percent]
         rates = row.rates
-        values += [row.funnel[k] for k in FUNNEL] + [rates[k] for k in RATES]
+        values += [row.funnel[k] for k in FUNNEL] + [row.cohort[k] for k in COHORT] + [rates[k] for k in RATES]
         rows.append(values)
     return (_("Board"), [[title], headers], rows)
 
 
 def _trend_sheet(board: Board, title: str) -> Sheet:
     trend = board.trend
-    rows = [list(day) for day in zip(trend["days"], trend["contacts"], trend["visits"], trend["orders"], strict=True)]
-    return (_("Daily trend"), [[title], [_("Day"), _("Contacts"), _("Walk-ins"), _("Orders")]], rows)
+    rows = [[month, *[trend[key][index] for key in FIVE_TARGETS]] for index, month in enumerate(trend["months"])]
+    return (_("Six-month trend"), [[title], [_("Month"), *[str(TARGET_LABELS[k]) for k in FIVE_TARGETS]]], rows)
+
+
+def _definitions_sheet(title: str) -> Sheet:
+    return (_("Definitions"), [[title], [_("Figure"), _("What it counts")]], [list(pair) for pair in definitions()])
 
 
 def sheets(board: Board) -> list[Sheet]:
     title = _("Performance board %(month)s") % {"month": f"{board.month:%Y-%m}"}
-    return [_board_sheet(board, title), _trend_sheet(board, title)]
+    return [_board_sheet(board, title), _trend_sheet(board, title), _definitions_sheet(title)]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.visibility import scope_to_user
-from leads.models import Channel, Customer, Order, Visit
+from leads.models import Channel, Customer, NewProspect, Order, Visit
 from reports import events
 from reports.periods import pct
 
@@ -62,7 +62,8 @@ def channel_report(*, user: User, start: date, end: date) -> ChannelReport:
 def _grids(user: User, start: date, end: date) -> dict[str, list[dict]]:
     """Per column, the counts of each (channel, intake) cell: one grouped query each."""
     visits = scope_to_user(Visit.objects.filter(visit_date__range=(start, end)), user)
-    new_prospects = scope_to_user(Customer.objects.filter(first_contact_on__range=(start, end)), user)
+    # New prospects with the channel and intake stamped when they became prospects (reports.figures).
+    new_prospects = scope_to_user(NewProspect.objects.filter(became_on__range=(start, end)), user)
     orders = scope_to_user(Order.objects.filter(ordered_on__range=(start, end)), user)
     deliveries = events.deliveries(user).filter(delivered_on__range=(start, end))
     return {

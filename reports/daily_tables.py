@@ -26,6 +26,7 @@ DAILY_COLUMNS = [
     Column("first_visits", gettext_lazy("First"), WALK_INS),
     Column("return_visits", gettext_lazy("Repeat"), WALK_INS),
     Column("phone_ins", gettext_lazy("Phone-ins")),
+    Column("contacts", gettext_lazy("Total contacts")),
     Column("new_prospects", gettext_lazy("Total"), NEW_PROSPECTS),
     *[Column(f"new_prospects_{grade}", grade, NEW_PROSPECTS) for grade in GRADES],
     Column("followups_done", gettext_lazy("Done"), FOLLOW_UPS),
@@ -33,6 +34,7 @@ DAILY_COLUMNS = [
     Column("followups_overdue", gettext_lazy("Overdue"), FOLLOW_UPS),
     Column("test_drives", gettext_lazy("Test drives")),
     Column("orders", gettext_lazy("Orders")),
+    Column("cancellations", gettext_lazy("Cancelled")),
     Column("deliveries", gettext_lazy("Deliveries")),
     Column("defeats", gettext_lazy("Defeats")),
 ]

@@ -33,10 +33,10 @@ class DefeatAnalysis:
 
 
 def defeat_analysis(*, user: User, start: date, end: date) -> DefeatAnalysis:
-    defeats = events.approved_defeats(user).filter(local_days("decided_at", start, end))
+    defeats = events.approved_defeats_for(user).filter(local_days("decided_at", start, end))
     by_reason = _shares(_grouped(defeats, F("reason__name")))
     by_brand = _shares([(brand or _("(not given)"), n) for brand, n in _grouped(defeats, F("brand_bought"))])
-    consultant_counts = _grouped(defeats, F("customer__consultant"))
+    consultant_counts = _grouped(defeats, F("filed_by"))
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[pk for pk, _n in consultant_counts])}
     by_consultant = _shares([(names[pk], n) for pk, n in consultant_counts])
     month_rows = (

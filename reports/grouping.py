@@ -34,10 +34,10 @@ def merged(sources: Iterable[Figures]) -> Figures:
     return result
 
 
-def consultant_rows(user: User, ids_with_figures: Iterable[int]) -> list[User]:
-    """The report's rows: active consultants the user may see, plus any with figures (left since)."""
+def consultant_rows(user: User, ids_with_figures: Iterable[int], *, visible=consultants_visible_to) -> list[User]:
+    """The report's rows: active consultants the user may see (`visible`), plus any with figures (left since)."""
     return list(
-        consultants_visible_to(user)
+        visible(user)
         .filter(Q(is_active=True) | Q(pk__in=list(ids_with_figures)))
         .order_by(*CONSULTANT_ORDER)
     )

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.bounds import Within
 
 
 class MonthlyTarget(models.Model):
@@ -53,6 +56,7 @@ class ReportExport(models.Model):
         "defeats": _("Defeat analysis"),
         "channels": _("Funnel and channels"),
         "targets": _("Monthly targets"),
+        "improvement_actions": _("Improvement actions"),
     }
 
     user = models.ForeignKey(
@@ -75,3 +79,124 @@ class ReportExport(models.Model):
     @property
     def title(self) -> str:
         return self.TITLES.get(self.report, self.report)
+
+
+class ImprovementAction(models.Model):
+    """One action of the weekly sales-management meeting's improvement plan (持续改进行动计划): what was
+    found, the measure, who carries it out and by when (SVW MⅢ-4: 具体的改进措施, 整改期限, 落实到人).
+
+    Written only by `reports.planning_services`; a form carries `version` and a save from an older
+    one is refused (`StaleEdit`). A row without a team is the whole dealership's."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    problem = models.TextField(_("problem found"))
+    measure = models.TextField(_("measure"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions", verbose_name=_("person responsible")
+    )
+    due_on = models.DateField(_("deadline"), validators=[Within("plan_date")])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    result = models.TextField(_("result"), blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="improvement_actions",
+        verbose_name=_("team"), help_text=_("Empty: the whole dealership"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "submission_key", "updated_at", "updated_by"])
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("improvement action")
+        verbose_name_plural = _("improvement actions")
+        # The list: open ones first, by deadline, within a team (or the dealership's, team null).
+        indexes = [models.Index(fields=["team", "status", "due_on"], name="action_team_status_due")]
+
+    def __str__(self):
+        return self.measure[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class SuccessPlan(models.Model):
+    """A consultant's personal success plan for a month (个人成功计划, SVW BG-MⅢ-09), made by their showroom
+    manager in a one-to-one from the reports: goals (one a line), the actions agreed, the next review."""
+
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="success_plans", verbose_name=_("consultant")
+    )
+    month = models.DateField(_("month"), help_text=_("First day of the month"), validators=[Within("report_period")])
+    goals = models.TextField(_("goals"), help_text=_("One goal a line"))
+    actions = models.TextField(_("actions"))
+    next_review_on = models.DateField(_("next review"), validators=[Within("plan_date")])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "submission_key", "updated_at", "updated_by"])
+
+    class Meta:
+        ordering = ["-month", "consultant"]
+        verbose_name = _("success plan")
+        verbose_name_plural = _("success plans")
+        constraints = [
+            models.UniqueConstraint(fields=["consultant", "month"], name="one_plan_per_consultant_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="plan_month_first_day"),
+        ]
+        # The unique constraint's index serves a consultant's plans; the list reads newest months first.
+        indexes = [models.Index(fields=["-month"], name="plan_month")]
+
+    def __str__(self):
+        return f"{self.consultant} {self.month:%Y-%m}"
+
+    @property
+    def goal_lines(self) -> list[str]:
+        return [line.strip() for line in self.goals.splitlines() if line.strip()]
+
+
+class OneToOneNote(models.Model):
+    """A one-to-one (一对一沟通) held on a success plan: what was said and the next steps agreed."""
+
+    plan = models.ForeignKey(SuccessPlan, on_delete=models.PROTECT, related_name="notes", verbose_name=_("plan"))
+    held_on = models.DateField(_("held on"), validators=[Within("record_date")])
+    notes = models.TextField(_("notes"))
+    next_steps = models.TextField(_("agreed next steps"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("one-to-one note")
+        verbose_name_plural = _("one-to-one notes")
+        # A plan's notes, newest first.
+        indexes = [models.Index(fields=["plan", "-held_on"], name="note_plan_held")]
+
+    def __str__(self):
+        return f"{self.plan} {self.held_on:%Y-%m-%d}"

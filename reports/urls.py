@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import planning_views, views
 
 app_name = "reports"
 
@@ -15,3 +15,6 @@ urlpatterns = [
     path("channels/", views.channels, name="channels"),
     path("exports/", views.exports, name="exports"),
 ]
+
+# The weekly management loop: improvement actions and success plans.
+urlpatterns += planning_views.urlpatterns

@@ -36,7 +36,7 @@ def _xlsx_wanted(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
-def _export(request, *, name: str, sheets):
+def export_xlsx(request, *, name: str, sheets):
     """A report file, for managers only (404 for others: consultants print), recorded with its filters."""
     permissions.require(permissions.may_export_reports(request.user))
     params = request.GET.copy()
@@ -54,7 +54,7 @@ def daily(request):
     form = picker(DayForm, request, initial={"day": timezone.localdate()})
     report = daily_activity(user=request.user, day=form.cleaned_data["day"]) if form.is_valid() else None
     if report and _xlsx_wanted(request):
-        return _export(request, name=f"daily-activity-{report.day:%Y%m%d}", sheets=daily_tables.sheets(report))
+        return export_xlsx(request, name=f"daily-activity-{report.day:%Y%m%d}", sheets=daily_tables.sheets(report))
     context = {"form": form, "report": report, "table": daily_tables.table(report) if report else None}
     return render(request, "reports/daily_report.html", context)
 
@@ -90,7 +90,7 @@ def progress(request):
         prospects = progress_prospects(user=user, consultant=consultant)
         if _xlsx_wanted(request):
             sheet = progress_sheet(consultant=consultant, month=month, customers=list(prospects))
-            return _export(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=progress_tables.sheets(sheet))
+            return export_xlsx(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=progress_tables.sheets(sheet))
         page = Paginator(prospects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["sheet"] = progress_sheet(consultant=consultant, month=month, customers=list(page.object_list))
@@ -116,7 +116,7 @@ def targets(request):
     if form.is_valid() and _xlsx_wanted(request):
         month = form.cleaned_data["month"]
         rows = targets_for_month(user=request.user, month=month)
-        return _export(request, name=f"targets-{month:%Y%m}", sheets=targets_tables.sheets(month, rows))
+        return export_xlsx(request, name=f"targets-{month:%Y%m}", sheets=targets_tables.sheets(month, rows))
     return _targets_page(request, month_form=form)
 
 
@@ -158,8 +158,11 @@ def board(request):
     form = picker(MonthForm, request, initial={"month": timezone.localdate()})
     board = performance_board(user=request.user, month=form.cleaned_data["month"]) if form.is_valid() else None
     if board and _xlsx_wanted(request):
-        return _export(request, name=f"performance-{board.month:%Y%m}", sheets=board_tables.sheets(board))
-    context = {"form": form, "board": board, "chart_data": board_tables.chart_data(board) if board else None}
+        return export_xlsx(request, name=f"performance-{board.month:%Y%m}", sheets=board_tables.sheets(board))
+    context = {
+        "form": form, "board": board, "chart_data": board_tables.chart_data(board) if board else None,
+        "definitions": board_tables.definitions(),
+    }
     return render(request, "reports/board_report.html", context)
 
 
@@ -172,7 +175,7 @@ def defeats(request):
     analysis = defeat_analysis(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
     if _xlsx_wanted(request):
         name = f"defeats-{analysis.start:%Y%m%d}-{analysis.end:%Y%m%d}"
-        return _export(request, name=name, sheets=defeats_tables.sheets(analysis))
+        return export_xlsx(request, name=name, sheets=defeats_tables.sheets(analysis))
     context = {
         "form": form, "analysis": analysis, "sections": defeats_tables.sections(analysis),
         "chart_data": defeats_tables.chart_data(analysis),
@@ -190,7 +193,7 @@ def channels(request):
         report = channel_report(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
         if _xlsx_wanted(request):
             name = f"channels-{report.start:%Y%m%d}-{report.end:%Y%m%d}"
-            return _export(request, name=name, sheets=channels_tables.sheets(report))
+            return export_xlsx(request, name=name, sheets=channels_tables.sheets(report))
     return render(request, "reports/channels_report.html", {"form": form, "report": report})
 
 

@@ -19,7 +19,7 @@ from accounts.models import Team, User
 from accounts.permissions import HOLDER_ROLES, may_change_user_roles, may_grant_admin_privileges, may_hold_customers
 from accounts.roles import user_set_role
 from accounts.visibility import scope_to_user, users_deactivatable_by
-from followups.models import Task
+from followups.models import Task, TaskHandover
 from followups.scheduling import tasks_cancel
 from leads.models import Customer, CustomerChange
 from leads.services import TransitionError
@@ -62,21 +62,32 @@ def _showroom_managers_of(consultant_ids: Iterable[int]) -> dict[int, int | None
     }
 
 
+def _reassign(tasks, to_id: int) -> None:
+    """Give `tasks` to `to_id`, each move kept as a `TaskHandover` (the reports credit a past day's
+    tasks to whoever had them then)."""
+    moving = tasks.exclude(assignee_id=to_id)
+    TaskHandover.objects.bulk_create(
+        TaskHandover(task_id=pk, from_user_id=from_id, to_user_id=to_id) for pk, from_id in moving.values_list("pk", "assignee_id")
+    )
+    moving.update(assignee_id=to_id)
+
+
 def _escalations_follow(*, customer_ids: list[int], manager_id: int | None) -> None:
     """The customers' open escalations go to `manager_id`, the consultant's showroom manager; cancelled without one."""
     escalations = Task.objects.filter(customer_id__in=customer_ids, kind=Task.Kind.ESCALATION, status__in=Task.PENDING)
     if manager_id is None:
         tasks_cancel(escalations)
     else:
-        escalations.update(assignee_id=manager_id)
+        _reassign(escalations, manager_id)
 
 
 def _tasks_follow(*, customer_ids: list[int], consultant_id: int, manager_id: int | None) -> None:
     """Every open task of the customers follows them: escalations to the showroom manager, the rest
     (prospect, care, birthday, insurance, revisit) to the consultant, whoever held them before."""
-    Task.objects.filter(customer_id__in=customer_ids, status__in=Task.PENDING).exclude(
-        kind=Task.Kind.ESCALATION
-    ).update(assignee_id=consultant_id)
+    _reassign(
+        Task.objects.filter(customer_id__in=customer_ids, status__in=Task.PENDING).exclude(kind=Task.Kind.ESCALATION),
+        consultant_id,
+    )
     _escalations_follow(customer_ids=customer_ids, manager_id=manager_id)
 
 

@@ -14,7 +14,7 @@ from accounts.visibility import holders_visible_to
 from common.bounds import Within, limit_inputs
 from common.forms import SubmissionKeyMixin
 from followups.grading import grade_choices
-from leads.models import CarModel, Channel, Colour, Contact, Customer, Order
+from leads.models import CarModel, Channel, Colour, Contact, Customer, Order, TestDrive
 from leads.phones import normalise_phone
 from leads.selectors import customers_for_user
 
@@ -217,3 +217,28 @@ class OrderForm(SubmissionKeyMixin, forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class TestDriveForm(SubmissionKeyMixin, forms.ModelForm):
+    """A test drive by appointment or at a home visit (a walk-in's is ticked on the visit register)."""
+
+    class Meta:
+        model = TestDrive
+        fields = ["driven_at", "source", "car_model", "licence_checked"]
+        widgets = {"driven_at": DateTimeInput}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("driven_at", timezone.localtime().replace(second=0, microsecond=0))
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [
+            choice for choice in TestDrive.Source.choices if choice[0] != TestDrive.Source.WALK_IN
+        ]
+        self.fields["car_model"].queryset = CarModel.objects.filter(is_active=True)
+        self.fields["car_model"].required = True
+        limit_inputs(self)
+
+    def clean_driven_at(self):
+        value = self.cleaned_data["driven_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("A test drive is recorded once it has taken place."))
+        return value

@@ -80,6 +80,7 @@ class VisitCompleteForm(forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), initial=Customer.Grade.N)
     channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(is_active=True))
     test_drive = forms.BooleanField(label=_("Test drive"), required=False)
+    licence_checked = forms.BooleanField(label=_("Driving licence checked"), required=False)
 
     def __init__(self, *args, arrived_at=None, **kwargs):
         super().__init__(*args, **kwargs)

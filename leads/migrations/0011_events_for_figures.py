@@ -41,10 +41,11 @@ def backfill(apps, schema_editor):
     prospects = []
     # An owner added by hand or imported was never a prospect here: no order, no new prospect.
     cards = Customer.objects.exclude(status="delivered", orders__isnull=True)
-    for customer in cards.values("id", "consultant_id", "first_contact_on", "intake", "grade").iterator(chunk_size=BATCH):
+    for customer in cards.values("id", "consultant_id", "first_contact_on", "intake", "channel_id", "grade").iterator(chunk_size=BATCH):
         first_consultant = first_values["consultant"].get(customer["id"])
         prospects.append(NewProspect(
-            customer_id=customer["id"], on=customer["first_contact_on"], intake=customer["intake"],
+            customer_id=customer["id"], became_on=customer["first_contact_on"], intake=customer["intake"],
+            channel_id=customer["channel_id"],
             consultant_id=int(first_consultant) if first_consultant and first_consultant.isdigit() else customer["consultant_id"],
             grade=first_values["grade"].get(customer["id"]) or customer["grade"],
         ))
@@ -116,8 +117,9 @@ class Migration(migrations.Migration):
             name='NewProspect',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(validators=[common.bounds.Within('record_date')], verbose_name='date')),
+                ('became_on', models.DateField(validators=[common.bounds.Within('record_date')], verbose_name='date')),
                 ('intake', models.CharField(choices=[('walk_in', 'Walk-in'), ('phone_in', 'Phone-in'), ('oem', 'OEM-assigned lead'), ('owner_referral', 'Referral by an owner'), ('prospecting', 'Outbound prospecting'), ('alliance', 'Alliance partner')], max_length=20, verbose_name='intake')),
+                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='leads.channel', verbose_name='source channel')),
                 ('grade', models.CharField(choices=[('O', 'O'), ('H', 'H'), ('A', 'A'), ('B', 'B'), ('C', 'C'), ('N', 'N')], max_length=1, verbose_name='grade')),
                 ('kind', models.CharField(choices=[('new', 'New card'), ('reopened', 'Prospect again')], default='new', max_length=10, verbose_name='kind')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -127,8 +129,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'new prospect',
                 'verbose_name_plural': 'new prospects',
-                'ordering': ['-on', '-id'],
-                'indexes': [models.Index(fields=['on', 'consultant'], name='new_prospect_day')],
+                'ordering': ['-became_on', '-id'],
+                'indexes': [models.Index(fields=['became_on', 'consultant'], name='new_prospect_day')],
             },
         ),
         migrations.CreateModel(

@@ -16,7 +16,7 @@ from followups.grading import grade_guide
 from leads import services
 from leads.filters import CustomerFilter
 from leads.forms.customers import (
-    DUPLICATE_NEUTRAL, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm,
+    DUPLICATE_NEUTRAL, ContactForm, CustomerCreateForm, CustomerEditForm, OrderForm, RegradeForm, TestDriveForm,
 )
 from leads.models import Customer, CustomerChange
 from leads.paging import CappedPaginator
@@ -58,7 +58,7 @@ def customer_detail(request, pk):
         "grade_changes": [change for change in changes if change.field == CustomerChange.Field.GRADE],
         "contacts": list(customer.contacts.all()),
         "visits": visits,
-        "test_drives": [visit for visit in visits if visit.test_drive],
+        "test_drives": list(customer.test_drives.all()),
         "phone_calls": list(customer.phone_calls.all()),
         "orders": list(customer.orders.all()),
         "open_task": customer.open_tasks[0] if customer.open_tasks else None,
@@ -185,6 +185,17 @@ def order_create(request, pk):
     return render(request, "leads/order_form.html", {"form": form, "customer": customer})
 
 
+@allowed(permissions.may_work_customers)
+def test_drive_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    form = TestDriveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.test_drive_record(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Test drive recorded."))
+        return redirect(customer_url(customer))
+    return render(request, "leads/test_drive_form.html", {"form": form, "customer": customer})
+
+
 def customer_url(customer: Customer) -> str:
     return reverse("leads:customer_detail", args=[customer.pk])
 
@@ -197,4 +208,5 @@ urlpatterns = [
     path("customers/<int:pk>/contacts/new/", contact_create, name="contact_create"),
     path("customers/<int:pk>/regrade/", customer_regrade, name="customer_regrade"),
     path("customers/<int:pk>/orders/new/", order_create, name="order_create"),
+    path("customers/<int:pk>/test-drives/new/", test_drive_create, name="test_drive_create"),
 ]

@@ -160,6 +160,7 @@ def visit_complete(request, pk: int):
         "grade": visit.grade or None,
         "channel": visit.channel_id,
         "test_drive": visit.test_drive,
+        "licence_checked": visit.licence_checked,
         "arrived_at": visit.arrived_at,
         "party_size": visit.party_size,
         "consultant": visit.consultant_id,

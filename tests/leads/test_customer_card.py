@@ -56,7 +56,10 @@ def test_card_shows_visits_test_drives_and_orders(login, consultant):
     customer = prospect_create(consultant=consultant, grade="H")
     Visit.objects.create(
         visit_date=timezone.localdate(), arrived_at=time(10), consultant=consultant, customer=customer,
-        discussion="Drove the long version", test_drive=True, created_by=consultant,
+        discussion="Drove the long version", created_by=consultant,
+    )
+    services.test_drive_record(
+        customer=customer, by=consultant, driven_at=timezone.now(), source="appointment", car_model=CarModel.objects.first(),
     )
     services.order_record(
         customer=customer, by=consultant,
@@ -110,9 +113,9 @@ def test_card_runs_constant_queries(login, consultant, contacts, django_assert_n
         )
     client = login(consultant)
     # session, user; the customer with its consultant, codes and signers (one join); one query per
-    # prefetched list: history, contacts, visits, phone-ins, orders, defeats, the open task; the menu's
-    # badge; the active rule set's grading help; the session's new expiry (savepoint, update, release).
-    with django_assert_num_queries(2 + 1 + 7 + 1 + 1 + 3):
+    # prefetched list: history, contacts, visits, phone-ins, orders, defeats, test drives, the open task;
+    # the menu's badge; the active rule set's grading help; the session's new expiry (savepoint, update, release).
+    with django_assert_num_queries(2 + 1 + 8 + 1 + 1 + 3):
         response = client.get(card_url(customer))
     assert len(response.context["contacts"]) == contacts
     assert Customer.objects.get(pk=customer.pk).contacts.count() == contacts

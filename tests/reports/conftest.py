@@ -2,8 +2,8 @@
 
 alice and amy are in Team A (managed by `showroom_manager`), charlie in Team B. Every row is made the
 way the product makes it: through the services, each at its own moment (time travels there), so the
-history rows, follow-up tasks and vehicles are the ones the services write (the one field set by
-hand: a test drive on two register rows nobody completed, see `test_drive_on`). The follow-up rules
+history rows, follow-up tasks, vehicles and test drives are the ones the services write (two test
+drives are by appointment: `appointment_test_drive`). The follow-up rules
 are the fixture's own (`CADENCES`). The expected figures are written out in the tests; the comments
 here say which event feeds which figure.
 """
@@ -17,10 +17,11 @@ import pytest
 import time_machine
 
 from followups.models import GradeRule, RuleSet
-from leads.models import CarModel, Channel, Contact, Customer, Defeat, DefeatReason, Order, PhoneCall, Visit
+from leads.models import CarModel, Channel, Contact, Customer, Defeat, DefeatReason, Order, PhoneCall, TestDrive, Visit
 from leads.register_services import phone_call_log, visit_add, visit_complete
 from leads.services import (
     contact_log, customer_create, customer_regrade, defeat_approve, defeat_file, defeat_reject, order_record,
+    test_drive_record,
 )
 from owners.models import Vehicle
 from owners.services import defeated_reactivate, delivery_record
@@ -124,11 +125,12 @@ def been_in_before(customer: Customer, day: date) -> None:
     )
 
 
-def test_drive_on(registered: Visit) -> Visit:
-    """A test drive on a register row nobody completed. The services set a test drive only when the
-    consultant completes the row, which attaches a card; these rows keep "no customer card"."""
-    Visit.objects.filter(pk=registered.pk).update(test_drive=True)
-    return registered
+def appointment_test_drive(consultant, day: date, customer: Customer, *, hour=15) -> None:
+    """A test drive by appointment (not ticked on a register row), recorded on the customer's card."""
+    with moment(at(day, hour)):
+        test_drive_record(
+            customer=customer, by=consultant, driven_at=at(day, hour), source=TestDrive.Source.APPOINTMENT,
+        )
 
 
 def call(consultant, day: date, caller: Customer) -> PhoneCall:
@@ -249,14 +251,16 @@ def _march_before_the_day(c, p, codes) -> None:
     c["prospected"] = customer(alice, d(3, 2), grade="C", intake=Customer.Intake.PROSPECTING)
     contact(c["prospected"], at(d(3, 2), 11))
     defeat(c["lost2"], codes["financing"], filed=at(d(3, 2), 9), decided=at(d(3, 2)), by=p["boss"])  # L2 cancelled
-    test_drive_on(visit(amy, d(3, 2), phone=c["amy_old"].phone))  # repeat, test drive
+    visit(amy, d(3, 2), phone=c["amy_old"].phone)  # repeat
+    appointment_test_drive(amy, d(3, 2), c["amy_old"])
     # Phone-ins: alice 2 on 3 March (and 1 on the day).
     call(alice, d(3, 3), c["old2"])
     call(alice, d(3, 3), c["old3"])
     # 4 March: an OEM lead; Tn due 3/5.
     c["imported"] = customer(alice, d(3, 4), grade="N", intake=Customer.Intake.OEM)
-    # Walk-ins of 5 March: 1 first (test drive) + 1 repeat.
-    test_drive_on(visit(alice, d(3, 5)))
+    # Walk-ins of 5 March: 1 first + 1 repeat; a test drive by appointment.
+    visit(alice, d(3, 5))
+    appointment_test_drive(alice, d(3, 5), c["old1"])
     visit(alice, d(3, 5), phone=c["old2"].phone)
     order(c["old2"], d(3, 6), codes["model"])
     # lost4: a defeat request rejected on 3/9 (not a defeat); L4 stays overdue.

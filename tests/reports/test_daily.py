@@ -16,17 +16,21 @@ KEYS = [c.key for c in DAILY_COLUMNS]
 # (day, month to date) per column, in DAILY_COLUMNS order.
 ALICE = {
     "first_visits": (2, 3), "return_visits": (1, 2), "phone_ins": (1, 3),
+    # Total contacts: on the day 2 logged + 3 visits + 1 phone-in (its contact counted once, as the call);
+    # month to date 3 logged + 5 visits + 3 phone-ins.
+    "contacts": (6, 11),
     "new_prospects": (2, 4), "new_prospects_O": (0, 0), "new_prospects_H": (1, 1), "new_prospects_A": (0, 0),
     "new_prospects_B": (1, 1), "new_prospects_C": (0, 1), "new_prospects_N": (0, 1),
     "followups_done": (2, 3), "followups_due": (2, 5), "followups_overdue": (3, None),
-    "test_drives": (1, 2), "orders": (1, 2), "deliveries": (1, 1), "defeats": (1, 2),
+    "test_drives": (1, 2), "orders": (1, 2), "cancellations": (0, 0), "deliveries": (1, 1), "defeats": (1, 2),
 }
 AMY = dict.fromkeys(KEYS, (0, 0)) | {
-    "first_visits": (1, 1), "return_visits": (0, 1), "new_prospects": (1, 1), "new_prospects_H": (1, 1),
+    "first_visits": (1, 1), "return_visits": (0, 1), "contacts": (1, 2), "new_prospects": (1, 1), "new_prospects_H": (1, 1),
     "test_drives": (0, 1), "orders": (0, 1), "followups_overdue": (0, None),
 }
 CHARLIE = dict.fromkeys(KEYS, (0, 0)) | {
-    "first_visits": (3, 3), "new_prospects": (1, 1), "new_prospects_A": (1, 1), "orders": (1, 1), "defeats": (1, 1),
+    "first_visits": (3, 3), "contacts": (3, 3), "new_prospects": (1, 1), "new_prospects_A": (1, 1), "orders": (1, 1),
+    "defeats": (1, 1),
     "followups_overdue": (0, None),
 }
 

@@ -51,28 +51,24 @@ def busy(request, team, codes, cadences, frozen, sales_manager):
     return busy_consultants(request.param, team, codes, sales_manager)
 
 
-def test_daily_report_runs_eight_queries(busy, sales_manager, django_assert_num_queries):
-    with django_assert_num_queries(8):
-        # 1 visits: first, repeat and test drives, on the day and to date, per consultant
-        # 2 phone-ins per consultant
-        # 3 new prospects per consultant and initial grade (the first grade history row, a subquery)
-        # 4 follow-up tasks done, due and overdue per assignee
-        # 5 orders per consultant
-        # 6 deliveries (vehicles with an order) per consultant of the order
-        # 7 approved defeats per consultant
-        # 8 the rows: the consultants the user may see
+def test_daily_report_runs_eleven_queries(busy, sales_manager, django_assert_num_queries):
+    with django_assert_num_queries(11):
+        # one grouped query per source table of reports.figures, on the day and to date per consultant:
+        # 1 logged contacts, 2 visits, 3 phone-ins, 4 new prospects, 5 test drives, 6 orders,
+        # 7 cancellations, 8 deliveries, 9 approved defeats;
+        # 10 follow-up tasks done, due and overdue per assignee; 11 the rows: the consultants the user may see
         report = daily_activity(user=sales_manager, day=DAY)
         daily_tables.table(report), daily_tables.sheets(report)
 
     assert len(report.rows) == len(busy)
 
 
-def test_performance_board_runs_ten_queries(busy, sales_manager, django_assert_num_queries):
-    with django_assert_num_queries(10):
+def test_performance_board_runs_eleven_queries(busy, sales_manager, django_assert_num_queries):
+    with django_assert_num_queries(11):
         # 1 the month's targets per consultant
-        # 2 contacts, 3 new prospects (prospecting, walk-in), 4 visits, 5 orders, 6 deliveries: per consultant
-        # 7 the rows: the consultants the user may see
-        # 8 contacts, 9 visits, 10 orders per day of the month (the trend)
+        # 2 logged contacts, 3 visits, 4 phone-ins, 5 new prospects, 6 test drives, 7 orders,
+        # 8 cancellations, 9 deliveries: per consultant, this month and the five before (the trend)
+        # 10 the month's cohort of new prospects, ordered and delivered since; 11 the rows
         board = performance_board(user=sales_manager, month=MARCH)
         board_tables.chart_data(board), board_tables.sheets(board)
 
@@ -125,8 +121,8 @@ def test_progress_sheet_runs_three_queries(busy, sales_manager, django_assert_nu
 # but its row in the export log (1).
 FRAME, MENU, EXPORT_ROW = 5, 1, 1
 PAGES = [
-    ("reports:daily", {"day": DAY.isoformat()}, 8),
-    ("reports:board", {"month": "2026-03"}, 10),
+    ("reports:daily", {"day": DAY.isoformat()}, 11),
+    ("reports:board", {"month": "2026-03"}, 11),
     ("reports:targets", {"month": "2026-03"}, 2),
     ("reports:defeats", {"start": "2026-01-01", "end": "2026-03-31"}, 5),
     ("reports:channels", {"start": "2026-03-01", "end": "2026-03-31"}, 5),

@@ -9,12 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from demo import followups, owners, prospects, registers, targets
+from demo import followups, owners, planning, prospects, registers, targets
 from demo.staff import DEMO_PASSWORD, DEMO_STAFF, build_staff, demo_staff_exists
 
 # In this order: registers attach to existing customers, owners need prospects, the daily job and
-# the targets come last.
-BUILDERS = [prospects.build, registers.build, owners.build, followups.build, targets.build]
+# the targets and the weekly management loop (improvement actions, success plans) come last.
+BUILDERS = [prospects.build, registers.build, owners.build, followups.build, targets.build, planning.build]
 
 
 class Command(BaseCommand):
