@@ -45,6 +45,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("reports:board", _("Performance board"), REPORTS),
     NavEntry("reports:defeats", _("Defeat analysis"), REPORTS),
     NavEntry("reports:channels", _("Funnel and channels"), REPORTS),
+    NavEntry("reports:actual_vs_target", _("Actual vs target"), REPORTS),
+    NavEntry("reports:history", _("Current vs history"), REPORTS),
     NavEntry("reports:targets", _("Monthly targets"), REPORTS),
     NavEntry("reports:exports", _("Export log"), REPORTS),
     NavEntry("reports:improvement_actions", _("Improvement actions"), REPORTS),

@@ -56,6 +56,8 @@ class ReportExport(models.Model):
         "defeats": _("Defeat analysis"),
         "channels": _("Funnel and channels"),
         "targets": _("Monthly targets"),
+        "actual_vs_target": _("Actual vs target"),
+        "history": _("Current vs history"),
         "improvement_actions": _("Improvement actions"),
     }
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("defeats/", views.defeats, name="defeats"),
     path("channels/", views.channels, name="channels"),
     path("exports/", views.exports, name="exports"),
+    path("actual-vs-target/", views.actual_vs_target_view, name="actual_vs_target"),
+    path("history/", views.history_view, name="history"),
 ]
 
 # The weekly management loop: improvement actions and success plans.

@@ -18,7 +18,9 @@ from accounts import permissions
 from accounts.models import User
 from accounts.permissions import allowed
 from accounts.visibility import consultants_visible_to
-from reports import board_tables, channels_tables, daily_tables, defeats_tables, progress_tables, targets_tables
+from reports import (
+    board_tables, channels_tables, daily_tables, defeats_tables, progress_tables, targets_tables, weekly_tables,
+)
 from reports.board import performance_board
 from reports.channels import channel_report
 from reports.daily import daily_activity
@@ -30,6 +32,7 @@ from reports.progress import progress_prospects, progress_sheet
 from reports.models import ReportExport
 from reports.services import export_record, monthly_targets_copy, monthly_targets_save
 from reports.targets import targets_for_month
+from reports.weekly import actual_vs_target, current_vs_history
 from reports.xlsx import xlsx_response
 
 def _xlsx_wanted(request) -> bool:
@@ -204,3 +207,25 @@ def exports(request):
     records = ReportExport.objects.select_related("user").order_by("-exported_at", "-pk")
     page = Paginator(records, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/exports.html", {"page": page})
+
+
+@allowed(permissions.may_read_reports)
+@require_GET
+def actual_vs_target_view(request):
+    form = picker(DayForm, request, initial={"day": timezone.localdate()})
+    report = actual_vs_target(user=request.user, day=form.cleaned_data["day"]) if form.is_valid() else None
+    if report and _xlsx_wanted(request):
+        return export_xlsx(request, name=f"actual-vs-target-{report.day:%Y%m%d}", sheets=weekly_tables.target_sheets(report))
+    context = {"form": form, "report": report, "labels": weekly_tables.target_labels()}
+    return render(request, "reports/actual_vs_target.html", context)
+
+
+@allowed(permissions.may_read_reports)
+@require_GET
+def history_view(request):
+    form = picker(DayForm, request, initial={"day": timezone.localdate()})
+    history = current_vs_history(user=request.user, day=form.cleaned_data["day"]) if form.is_valid() else None
+    if history and _xlsx_wanted(request):
+        return export_xlsx(request, name=f"history-{history.day:%Y%m%d}", sheets=weekly_tables.history_sheets(history))
+    context = {"form": form, "history": history, "rows": weekly_tables.history_rows(history) if history else []}
+    return render(request, "reports/history.html", context)

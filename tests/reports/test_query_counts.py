@@ -126,6 +126,10 @@ PAGES = [
     ("reports:targets", {"month": "2026-03"}, 2),
     ("reports:defeats", {"start": "2026-01-01", "end": "2026-03-31"}, 5),
     ("reports:channels", {"start": "2026-03-01", "end": "2026-03-31"}, 5),
+    # targets, 7 sources of the five targets (week and month to date), the rows
+    ("reports:actual_vs_target", {"day": DAY.isoformat()}, 9),
+    # 9 sources (three periods at once), the rows
+    ("reports:history", {"day": DAY.isoformat()}, 10),
 ]
 
 
@@ -141,13 +145,17 @@ def test_report_page_runs_its_queries_and_the_frame(
 
     assert response.status_code == 200
     if not xlsx:
-        report = next(response.context[k] for k in ("report", "board", "analysis", "rows") if response.context.get(k) is not None)
+        report = next(
+            response.context[k] for k in ("report", "board", "analysis", "history", "rows") if response.context.get(k) is not None
+        )
         if url_name == "reports:defeats":
             assert report.total == len(busy)
         elif url_name == "reports:targets":
             assert len(report) == len(busy)
         elif url_name == "reports:channels":
             assert report.channel_total.figures["visits"] == 2 * len(busy)
+        elif url_name == "reports:history":
+            assert {row.name: row.current for row in report.rows}["first_visits"] == 2 * len(busy)
         else:
             assert len(report.rows) == len(busy)
     assert Defeat.objects.count() == len(busy)
