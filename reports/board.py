@@ -16,11 +16,11 @@ from reports.grouping import Figures, consultant_rows
 from reports.models import MonthlyTarget
 from reports.periods import month_first, month_last, pct, previous_month
 
-# The month's walk-in funnel: first visits → new prospects who came in as walk-ins; orders and deliveries.
-FUNNEL = ("first_visits", "walk_in_prospects", "orders", "deliveries")
+# The month's walk-in funnel: first visits → those that left a card (留档); orders and deliveries.
+FUNNEL = ("first_visits", "walk_ins_with_card", "orders", "deliveries")
 # Conversion rates: name -> (part, whole), read from the funnel or the cohort.
 RATES = {
-    "first_visit_to_walk_in_prospect": ("walk_in_prospects", "first_visits"),
+    "first_visit_to_card": ("walk_ins_with_card", "first_visits"),
     "prospect_to_order": ("ordered", "new_prospects"),
     "order_to_delivery": ("delivered", "ordered"),
 }

@@ -25,7 +25,7 @@ DEFINITIONS = {
 }
 FUNNEL_LABELS = {
     "first_visits": gettext_lazy("Walk-ins (first visits)"),
-    "walk_in_prospects": gettext_lazy("New walk-in prospects"),
+    "walk_ins_with_card": gettext_lazy("Walk-ins who left a card"),
     "orders": gettext_lazy("Orders"),
     "deliveries": gettext_lazy("Deliveries"),
 }
@@ -35,7 +35,7 @@ COHORT_LABELS = {
     "delivered": gettext_lazy("… of them delivered"),
 }
 RATE_LABELS = {
-    "first_visit_to_walk_in_prospect": gettext_lazy("Walk-in → prospect %"),
+    "first_visit_to_card": gettext_lazy("Walk-in → card %"),
     "prospect_to_order": gettext_lazy("Prospect → order % (cohort)"),
     "order_to_delivery": gettext_lazy("Order → delivery % (cohort)"),
 }

@@ -86,7 +86,8 @@ FIGURES: dict[str, tuple[Part, ...]] = {
     "phone_ins": (Part("calls"),),
     "new_prospects": (Part("new_prospects"),),
     **{f"new_prospects_{grade}": (Part("new_prospects", Q(grade=grade)),) for grade in GRADES},
-    "walk_in_prospects": (Part("new_prospects", Q(intake=Customer.Intake.WALK_IN)),),
+    # 留档: first visits whose row has the customer's card (a subset of the first visits).
+    "walk_ins_with_card": (Part("visits", Q(is_first_visit=True, customer__isnull=False)),),
     "defeats": (Part("defeats"),),
 }
 # The five targets of the SVW process (五大目标), in the board's order (reports.models.MonthlyTarget.FIELDS).

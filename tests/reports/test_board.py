@@ -49,17 +49,18 @@ def test_board_shows_target_actual_percent_rank_and_conversion(login, sales_mana
     assert figures(by_user[consultant]) == ALICE
     assert figures(by_user[teammate]) == AMY
     assert figures(by_user[other_consultant]) == CHARLIE
-    assert by_user[consultant].funnel == {"first_visits": 3, "walk_in_prospects": 2, "orders": 2, "deliveries": 2}
+    # Of alice's three first visits one left a card (the hot walk-in); the others were never completed.
+    assert by_user[consultant].funnel == {"first_visits": 3, "walk_ins_with_card": 1, "orders": 2, "deliveries": 2}
     # The cohort: March's new prospects (prospected, imported, hot, regraded); none has ordered yet.
     assert by_user[consultant].cohort == {"new_prospects": 4, "ordered": 0, "delivered": 0}
-    assert by_user[consultant].rates == {"first_visit_to_walk_in_prospect": 67, "prospect_to_order": 0, "order_to_delivery": None}
-    assert by_user[teammate].funnel == {"first_visits": 1, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
-    assert by_user[other_consultant].funnel == {"first_visits": 3, "walk_in_prospects": 1, "orders": 1, "deliveries": 0}
+    assert by_user[consultant].rates == {"first_visit_to_card": 33, "prospect_to_order": 0, "order_to_delivery": None}
+    assert by_user[teammate].funnel == {"first_visits": 1, "walk_ins_with_card": 0, "orders": 1, "deliveries": 0}
+    assert by_user[other_consultant].funnel == {"first_visits": 3, "walk_ins_with_card": 0, "orders": 1, "deliveries": 0}
     assert figures(board.total) == {
         "contacts": (15, 19, 127), "prospecting": (2, 1, 50), "return_visits": (4, 3, 75),
         "test_drives": (4, 3, 75), "sales": (6, 4, 67),
     }
-    assert board.total.funnel == {"first_visits": 7, "walk_in_prospects": 4, "orders": 4, "deliveries": 2}
+    assert board.total.funnel == {"first_visits": 7, "walk_ins_with_card": 1, "orders": 4, "deliveries": 2}
     assert board.total.cohort == {"new_prospects": 6, "ordered": 0, "delivered": 0}
 
 
@@ -137,7 +138,7 @@ def test_page_and_xlsx_show_the_same_figures(login, sales_manager, targets, cons
     assert len(rows) == len(board.rows) + 1
     total = rows[-1]
     assert total[2:17] == [15, 19, 127, 2, 1, 50, 4, 3, 75, 4, 3, 75, 6, 4, 67]
-    assert total[17:24] == [7, 4, 4, 2, 6, 0, 0]
+    assert total[17:24] == [7, 1, 4, 2, 6, 0, 0]
     trend = [list(r) for r in book.worksheets[1].iter_rows(min_row=3, values_only=True)]
     assert [r[0] for r in trend] == board.trend["months"] and [r[1] for r in trend] == board.trend["contacts"]
     assert [r[5] for r in trend] == board.trend["sales"]
