@@ -113,3 +113,14 @@ def test_reception_gets_404(login, reception, url):
 def test_a_bad_day_gets_the_picker_back_with_an_error(login, sales_manager, url):
     response = login(sales_manager).get(url, {"day": "0001-01-01"})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_the_weekly_page_and_the_board_show_the_same_month(login, sales_manager, targets, consultant, teammate):
+    from reports.board import performance_board
+
+    weekly = login(sales_manager).get(TARGETS, {"day": "2026-03-31"}).context["report"]
+    board = {row.consultant: row for row in performance_board(user=sales_manager, month=date(2026, 3, 1)).rows}
+    for row in (r for r in weekly.rows if r.consultant):
+        for name in FIVE:
+            assert row.figures[name].mtd == board[row.consultant].figures[name].actual
+            assert row.figures[name].target == board[row.consultant].figures[name].target
