@@ -18,8 +18,8 @@ BATCH = 5000
 
 def backfill(apps, schema_editor):
     """The events of the data so far, as well as the rows allow: a prospect per card on its first
-    contact day (with the consultant and grade its history gives first), a test drive per ticked
-    register row, and the register rows' contacts marked as theirs."""
+    contact day (with its first grade; the consultant is the card's now — the history keeps names,
+    not ids), a test drive per ticked register row, and the register rows' contacts marked as theirs."""
     Customer = apps.get_model("leads", "Customer")
     CustomerChange = apps.get_model("leads", "CustomerChange")
     Contact = apps.get_model("leads", "Contact")
@@ -28,26 +28,21 @@ def backfill(apps, schema_editor):
     NewProspect = apps.get_model("leads", "NewProspect")
     TestDrive = apps.get_model("leads", "TestDrive")
 
-    first_values = {}
-    for field in ("consultant", "grade"):
-        first_values[field] = {}
-        for customer_id, old, new in (
-            CustomerChange.objects.filter(field=field).order_by("customer_id", "changed_at", "id")
-            .values_list("customer_id", "old_value", "new_value").iterator(chunk_size=BATCH)
-        ):
-            # The first consultant row's old value is who held the card before any handover; the first
-            # grade row's new value is the grade given when the card was made.
-            first_values[field].setdefault(customer_id, old if field == "consultant" else new)
+    # The grade given when each card was made: its first grade history row.
+    first_grades = {}
+    for customer_id, grade in (
+        CustomerChange.objects.filter(field="grade").order_by("customer_id", "changed_at", "id")
+        .values_list("customer_id", "new_value").iterator(chunk_size=BATCH)
+    ):
+        first_grades.setdefault(customer_id, grade)
     prospects = []
     # An owner added by hand or imported was never a prospect here: no order, no new prospect.
     cards = Customer.objects.exclude(status="delivered", orders__isnull=True)
     for customer in cards.values("id", "consultant_id", "first_contact_on", "intake", "channel_id", "grade").iterator(chunk_size=BATCH):
-        first_consultant = first_values["consultant"].get(customer["id"])
         prospects.append(NewProspect(
             customer_id=customer["id"], became_on=customer["first_contact_on"], intake=customer["intake"],
             channel_id=customer["channel_id"],
-            consultant_id=int(first_consultant) if first_consultant and first_consultant.isdigit() else customer["consultant_id"],
-            grade=first_values["grade"].get(customer["id"]) or customer["grade"],
+            consultant_id=customer["consultant_id"], grade=first_grades.get(customer["id"]) or customer["grade"],
         ))
         if len(prospects) >= BATCH:
             NewProspect.objects.bulk_create(prospects)

@@ -181,3 +181,13 @@ def test_customer_card_offers_delivery_for_ordered_and_handover_for_managers(log
     mine = login(consultant).get(url).content.decode()
     assert delivery in mine and reverse("staff:handover") not in mine
     assert reverse("staff:handover") in login(showroom_manager).get(url).content.decode()
+
+
+def test_the_owner_cards_status_history_reads_labels_not_codes(login, consultant, settings):
+    from tests.owners.conftest import delivered
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    customer = delivered(consultant, name="状态历史")
+    html = login(consultant).get(reverse("owners:owner_detail", args=[customer.pk])).content.decode()
+    assert "active →" not in html and "→ ordered" not in html and "→ delivered" not in html
+    assert "→ 已订车" in html
