@@ -56,6 +56,7 @@ may_file_defeat = may_hold_customers  # … for a customer they hold: `may_file_
 may_sign_cards = is_manager
 may_decide_defeats = is_manager  # … but not one they filed: `may_decide_defeat`
 may_hand_over = is_manager
+may_open_staff = is_manager  # the staff list (the people one sees, what each holds); each book is `may_hand_over`
 may_deactivate_users = is_manager
 may_import_customers = is_sales_staff
 may_filter_by_consultant = is_manager
@@ -77,9 +78,19 @@ def may_decide_defeat(user: User, defeat) -> bool:
 may_open_today = is_sales_staff
 may_run_morning_meeting = is_manager
 may_read_h_list = is_sales_staff
-may_annotate_h_list = is_manager
+may_annotate_h_list = is_manager  # the manager's note on an entry
+# Putting customers on a week's H-grade list: a consultant their own (proposed in the weekly meeting), a
+# manager those of the consultants they see (accounts.visibility decides which customers).
+may_commit_h_list = is_sales_staff
 may_edit_rules = is_head_of_sales
 may_edit_care_plan = is_head_of_sales
+
+
+def may_change_h_list_entry(user: User, entry) -> bool:
+    """Move the expected day of an entry or take it off: a manager any entry they see; a consultant the
+    ones they put on themselves (what the manager committed with them stays unless the manager changes it)."""
+    return may_commit_h_list(user) and (is_manager(user) or entry.added_by_id == user.pk)
+
 
 # --- Reports -------------------------------------------------------------------------------------
 may_read_reports = is_sales_staff
@@ -128,6 +139,7 @@ TEMPLATE_FLAGS: dict[str, Predicate] = {
     "sign_cards": may_sign_cards,
     "hand_over": may_hand_over,
     "annotate_h_list": may_annotate_h_list,
+    "commit_h_list": may_commit_h_list,
     "pick_consultant": may_pick_consultant_in_reports,
     "export_reports": may_export_reports,
     "set_targets": may_set_targets,

@@ -145,11 +145,13 @@ def pages_for(username: str, *, deep_page: int = 400) -> list[Page]:
         Page("progress sheet", "report", reverse("reports:progress")),
         Page("performance board", "report", reverse("reports:board")),
         Page("defeat analysis", "report", reverse("reports:defeats")),
+        Page("H-grade list", "report", reverse("followups:h_list")),
         Page("actual vs target", "report", reverse("reports:actual_vs_target")),
         Page("current vs history", "report", reverse("reports:history")),
         *([Page("export log", "page", reverse("reports:exports"))] if permissions.may_read_export_log(user) else []),
         *([Page("improvement actions", "page", reverse("reports:improvement_actions"))] if permissions.may_plan_improvements(user) else []),
         *([Page("success plans", "page", reverse("reports:plans"))] if permissions.may_read_success_plans(user) else []),
+        *([Page("staff list", "page", reverse("staff:staff_list"))] if permissions.may_open_staff(user) else []),
     ]
 
 

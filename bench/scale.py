@@ -39,7 +39,8 @@ from django.utils import timezone
 from accounts.models import Team, User
 from accounts.roles import sync_role_groups
 from demo.staff import DEMO_PASSWORD
-from followups.models import GradeRule, RuleSet, Task
+from followups.models import GradeRule, HListEntry, RuleSet, Task
+from followups.rules import week_start_of
 from leads.models import (
     CarModel, Channel, Colour, Contact, Customer, CustomerChange, Defeat, DefeatReason, NewProspect, Order, PhoneCall, TestDrive,
     Visit,
@@ -71,7 +72,9 @@ VOLUMES = {
     "improvement_actions": 5_000,
     "success_plans": 1_200,  # at most one per consultant and month: 50 consultants over the 24 months
     "one_to_one_notes": 3_000,
+    "h_list_entries_per_week": 600,  # about 12 per consultant and week, beside that week's orders
 }
+H_LIST_WEEKS = 8  # the hit rate looks back 8 weeks: the lists of those and of the current week
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欣佳怡梓涵子轩晨阳雪婷倩琳晶颖"
@@ -755,6 +758,40 @@ class Builder:
 
         self.loader.load(OneToOneNote, notes())
 
+    def h_lists(self) -> None:
+        """The weekly H-grade lists of the last 8 weeks and the current one: each week most of the customers
+        who ordered in it (committed beforehand: the hits) and a sample of the H and A prospects (the misses,
+        and this week's still open), by the showroom manager, stamped with the holder and the grade."""
+        rng, current = self.rng, week_start_of(self.today)
+        weeks = [current - timedelta(weeks=n) for n in range(H_LIST_WEEKS - 1, -1, -1)]
+        hot = [info for info in self.info if info["kind"] in ("prospect", "rejected") and info["grade"] in HListEntry.GRADES]
+        ordered: dict[date, list[dict]] = {}
+        for info in self.info:
+            if info.get("ordered_on") and info["ordered_on"] >= weeks[0]:
+                ordered.setdefault(week_start_of(info["ordered_on"]), []).append(info)
+
+        def entry(info, week, *, grade, expected):
+            return {
+                "week_start": week, "customer_id": info["id"], "consultant_id": info["consultant"], "grade": grade,
+                "expected_on": expected, "reason": "" if grade == "H" else "贷款已批，本周定车",
+                "added_by_id": info["manager"] or info["consultant"], "added_at": self.at(week - timedelta(days=3), 17 * 3600),
+            }
+
+        def rows() -> Iterator[dict]:
+            for week in weeks:
+                seen = set()
+                for info in ordered.get(week, []):
+                    if rng.random() < 0.7:
+                        seen.add(info["id"])
+                        expected = max(week, info["ordered_on"] - timedelta(days=rng.choice((0, 0, 1, 2))))
+                        yield entry(info, week, grade="H", expected=expected)
+                for info in rng.sample(hot, min(len(hot), count("h_list_entries_per_week", self.scale))):
+                    if info["id"] not in seen:
+                        seen.add(info["id"])
+                        yield entry(info, week, grade=info["grade"], expected=week + timedelta(days=rng.randrange(7)))
+
+        self.loader.load(HListEntry, rows())
+
 
 def _clock(seconds: int):
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
@@ -778,13 +815,14 @@ def build(*, scale: float, seed: int = 2026, today: date | None = None, log=prin
         ("report events", builder.events),
         ("export log", builder.exports),
         ("improvement actions and success plans", builder.planning),
+        ("H-grade lists", builder.h_lists),
     ]
     for label, step in steps:
         clock = time.monotonic()
         step()
         log(f"  {label}: {time.monotonic() - clock:.1f} s")
     builder.loader.finish([Customer, CustomerChange, Contact, Task, Visit, PhoneCall, Order, Vehicle, Defeat, NewProspect, TestDrive, ReportExport,
-                           ImprovementAction, SuccessPlan, OneToOneNote])
+                           ImprovementAction, SuccessPlan, OneToOneNote, HListEntry])
     builder.marker()
     log(f"Benchmark data (scale {scale:g}) built in {time.monotonic() - started:.1f} s: "
         + ", ".join(f"{table} {n:,}" for table, n in builder.loader.counts.items()))

@@ -51,6 +51,7 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("reports:exports", _("Export log"), REPORTS),
     NavEntry("reports:improvement_actions", _("Improvement actions"), REPORTS),
     NavEntry("reports:plans", _("Success plans"), REPORTS),
+    NavEntry("staff:staff_list", _("Staff"), SETTINGS),
     NavEntry("followups:rules", _("Follow-up rules"), SETTINGS),
     NavEntry("owners:milestone_edit", _("Care plan"), SETTINGS),
     NavEntry("admin:index", _("Administration"), SETTINGS),

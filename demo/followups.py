@@ -1,17 +1,17 @@
 """Demo follow-ups: runs last among the customer demos, so every demo prospect has its open task.
 
-Then spreads the open tasks realistically (some due today, some overdue) and writes a few notes on
-this week's H-grade list.
+Then spreads the open tasks realistically (some due today, some overdue) and builds this week's and
+last week's H-grade lists.
 """
 
 import random
 from datetime import date, timedelta
 
 from accounts.models import User
-from followups.models import HListNote, PlannedDate, Task
-from followups.selectors import week_start_of
-from followups.services import followups_run_daily
-from leads.models import Customer
+from followups.models import HListEntry, PlannedDate, Task
+from followups.rules import week_start_of
+from followups.services import followups_run_daily, h_list_entry_add
+from leads.models import Customer, Order
 
 NOTES = [
     "本周六带家人来店，准备签单",
@@ -21,6 +21,7 @@ NOTES = [
     "竞品报价低三千，需经理出面",
     "周五下班后来试驾",
 ]
+A_REASONS = ["贷款已批，等周末提车时间", "竞品月底涨价，客户想本周定", "家人已同意，周六来签约"]
 
 
 def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
@@ -43,14 +44,56 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
     # The manager's escalations for the overdue H and A prospects.
     followups_run_daily(day=today)
 
+    h_list_build(rng=rng, today=today, staff=staff)
+
+
+def _manager_of(customer: Customer, staff: dict[str, User]) -> User:
+    team = customer.consultant.team
+    return team.manager if team and team.manager else staff["salesmgr"]
+
+
+def h_list_build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
+    """The weekly H-grade lists of this week and last week, as built in the weekly meetings.
+
+    This week's goes through the service (about two thirds of the H prospects, a few A prospects with
+    their reason, notes on some). Last week's is over, so the service would refuse it: its rows are
+    written as they were committed then, the customers who ordered last week among them (the hits)
+    beside prospects still open (the misses)."""
     week_start = week_start_of(today)
-    h_customers = list(
-        Customer.objects.filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE)
+    active = (
+        Customer.objects.filter(status=Customer.Status.ACTIVE, grade__in=HListEntry.GRADES)
         .select_related("consultant__team__manager").order_by("pk")
     )
-    notes = []
-    for customer in rng.sample(h_customers, k=min(len(h_customers), 6)):
-        team = customer.consultant.team
-        author = team.manager if team and team.manager else staff["salesmgr"]
-        notes.append(HListNote(customer=customer, week_start=week_start, note=rng.choice(NOTES), author=author))
-    HListNote.objects.bulk_create(notes, ignore_conflicts=True)
+    h_customers = [c for c in active if c.grade == Customer.Grade.H]
+    a_customers = [c for c in active if c.grade == Customer.Grade.A]
+    expected_days = [week_start + timedelta(days=d) for d in range(7) if week_start + timedelta(days=d) >= today]
+    chosen = rng.sample(h_customers, k=len(h_customers) * 2 // 3)
+    chosen += [c for c in rng.sample(a_customers, k=min(len(a_customers), 3))]
+    for n, customer in enumerate(chosen):
+        by = _manager_of(customer, staff) if n % 3 else customer.consultant  # some proposed by the consultant
+        h_list_entry_add(
+            customer=customer, week_start=week_start, expected_on=rng.choice(expected_days), by=by, today=today,
+            reason="" if customer.grade == Customer.Grade.H else rng.choice(A_REASONS),
+            note=rng.choice(NOTES) if by != customer.consultant and rng.random() < 0.5 else "",
+        )
+
+    last_week = week_start - timedelta(days=7)
+    signed = (
+        Order.objects.filter(ordered_on__range=(last_week, last_week + timedelta(days=6)), cancellation__isnull=True)
+        .select_related("customer__consultant__team__manager").order_by("pk")
+    )
+    rows = []
+    for order in signed:
+        customer = order.customer
+        expected = max(last_week, order.ordered_on - timedelta(days=rng.choice([0, 0, 1, 2])))
+        rows.append(HListEntry(
+            week_start=last_week, customer=customer, consultant_id=order.consultant_id, grade=Customer.Grade.H,
+            expected_on=expected, note=rng.choice(NOTES), added_by=_manager_of(customer, staff),
+        ))
+    for customer in rng.sample(h_customers + a_customers, k=min(len(h_customers + a_customers), max(3, len(rows)))):
+        rows.append(HListEntry(
+            week_start=last_week, customer=customer, consultant_id=customer.consultant_id, grade=customer.grade,
+            expected_on=last_week + timedelta(days=rng.randrange(7)), added_by=_manager_of(customer, staff),
+            reason="" if customer.grade == Customer.Grade.H else rng.choice(A_REASONS),
+        ))
+    HListEntry.objects.bulk_create(rows, ignore_conflicts=True)

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from followups.models import GradeRule, HListNote, RuleSet, RunLog, Task
+from followups.models import GradeRule, HListEntry, RuleSet, RunLog, Task
 
 
 class GradeRuleInline(admin.TabularInline):
@@ -38,8 +39,9 @@ class RunLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(HListNote)
-class HListNoteAdmin(admin.ModelAdmin):
-    list_display = ["week_start", "customer", "note", "author", "updated_at"]
-    raw_id_fields = ["customer", "author"]
-    list_select_related = ["customer", "author"]
+@admin.register(HListEntry)
+class HListEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["week_start", "customer", "consultant", "grade", "expected_on", "added_by", "added_at"]
+    list_filter = ["week_start"]
+    raw_id_fields = ["customer", "consultant", "added_by"]
+    list_select_related = ["customer", "consultant", "added_by"]

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -6,10 +6,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.bounds import Within, limit_inputs
-from followups.models import GradeRule, HListNote, RuleSet
+from followups import rules
+from followups.models import GradeRule, RuleSet
 from followups.services import RETRY_AHEAD_DAYS
 from leads.forms.customers import DateInput, DateTimeInput
-from leads.models import Contact
+from leads.models import Contact, Customer
+from leads.phones import display_phone
 
 
 class RuleSetForm(forms.ModelForm):
@@ -54,11 +56,46 @@ class RuleSetCopyForm(forms.Form):
         return name
 
 
-class HListNoteForm(forms.ModelForm):
-    class Meta:
-        model = HListNote
-        fields = ["note"]
-        widgets = {"note": forms.TextInput(attrs={"placeholder": _("e.g. trade-in valued, order expected Sat")})}
+class HListCustomerField(forms.ModelChoiceField):
+    def label_from_instance(self, customer):
+        return f"{customer.name} · {customer.grade} · {display_phone(customer.phone)}"
+
+
+class HListEntryForm(forms.Form):
+    """Put a customer on a week's H-grade list, or (`entry` given) change an entry: the expected signing
+    day, the reason (required for an A prospect) and, for a manager, the note. The rules themselves are
+    `followups.services.h_list_entry_*`'s; their refusals come back as errors of these fields."""
+
+    week = forms.DateField(widget=forms.HiddenInput, validators=[Within("report_period", typed=True)])
+    customer = HListCustomerField(label=capfirst(_("customer")), queryset=Customer.objects.none())
+    expected_on = forms.DateField(label=capfirst(_("expected signing day")), widget=DateInput)
+    reason = forms.CharField(
+        label=capfirst(_("why this week")), max_length=200, required=False,
+        help_text=_("Required for an A-grade prospect: why they are expected to sign this week."),
+    )
+    note = forms.CharField(label=capfirst(_("manager's note")), max_length=300, required=False)
+
+    def __init__(self, *args, week_start: date, may_annotate: bool, visible=None, candidates=(), entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].initial = week_start
+        first, last = rules.h_list_expected_range(week_start)
+        self.fields["expected_on"].widget.attrs.update(min=max(first, timezone.localdate()).isoformat(), max=last.isoformat())
+        if entry is not None:
+            del self.fields["customer"], self.fields["week"]
+        else:
+            # Any customer the user sees validates (the service says why one may not be put on);
+            # the options are the candidates, and the one sent if it is not among them.
+            customer = self.fields["customer"]
+            customer.queryset = visible
+            options = list(candidates)
+            sent = self.data.get(self.add_prefix("customer")) if self.is_bound else None
+            if sent and str(sent).isdigit() and all(str(c.pk) != str(sent) for c in options):
+                options += list(visible.filter(pk=int(sent)))
+            customer.choices = [("", "---------"), *((c.pk, customer.label_from_instance(c)) for c in options)]
+        if may_annotate:
+            self.fields["note"].widget.attrs["placeholder"] = _("e.g. trade-in valued, order expected Sat")
+        else:
+            del self.fields["note"]
 
 
 class TaskWorkForm(forms.Form):

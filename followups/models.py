@@ -1,8 +1,12 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from common.bounds import Within
 from leads.models import Contact, Customer
 
 User = settings.AUTH_USER_MODEL
@@ -171,24 +175,46 @@ class RunLog(models.Model):
         verbose_name_plural = _("daily job runs")
 
 
-class HListNote(models.Model):
-    """The showroom manager's note on one customer of one week's H-grade list (H级客户名单)."""
+class HListEntry(models.Model):
+    """One customer committed on one week's H-grade list (H级客户名单): in the weekly meeting the showroom
+    manager and each consultant pick the prospects most likely to sign that week (SVW MⅢ-4).
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="h_list_notes")
-    week_start = models.DateField(_("week of"))  # the Monday
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    Stamped when put on, like the report figures (docs/domain.md, "Reports"): the holder (`consultant`)
+    and the grade of that moment, so a past week shows what was committed then whatever happened to the
+    customer since. An H prospect, or an A prospect with the reason it is expected to sign; the manager's
+    note on the row (the former `HListNote`). Written only by `followups.services` (h_list_entry_*)."""
+
+    week_start = models.DateField(_("week of"), validators=[Within("report_period")])  # the Monday
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="h_list_entries", verbose_name=_("customer"))
+    consultant = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="h_list_entries", verbose_name=_("consultant")
+    )
+    grade = models.CharField(_("grade when put on"), max_length=1, choices=Customer.Grade.choices)
+    expected_on = models.DateField(_("expected signing day"), validators=[Within("report_period")])
+    reason = models.CharField(_("why this week"), max_length=200, blank=True)
+    note = models.CharField(_("manager's note"), max_length=300, blank=True)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("put on by"))
+    added_at = models.DateTimeField(_("put on at"), auto_now_add=True)
+
+    # Who may be put on: an H prospect, or an A prospect with a reason (`reason`).
+    GRADES = (Customer.Grade.H, Customer.Grade.A)
+
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["week_start", "customer"]
-        verbose_name = _("H-list note")
-        verbose_name_plural = _("H-list notes")
-        constraints = [models.UniqueConstraint(fields=["customer", "week_start"], name="one_h_list_note_per_week")]
-        # The unique constraint's index also serves the weekly list's lookup by (customer, week).
+        ordering = ["week_start", "consultant", "expected_on", "pk"]
+        verbose_name = _("H-list entry")
+        verbose_name_plural = _("H-list entries")
+        constraints = [models.UniqueConstraint(fields=["customer", "week_start"], name="one_h_list_entry_per_week")]
+        # The week's page and the hit rate over the last weeks: the entries of a range of weeks per holder.
+        indexes = [models.Index(fields=["week_start", "consultant"], name="h_list_week_consultant")]
 
     def __str__(self):
         return f"{self.customer_id} {self.week_start}"
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
 
 
 class PlannedDate(models.Model):

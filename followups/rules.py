@@ -77,3 +77,32 @@ def next_due(
         if latest > due.on:
             return Due(min(requested, latest), due.kind, postponed=True)
     return due
+
+
+# --- The weekly H-grade list (docs/domain.md, "Reports") ------------------------------------------
+
+# The list is built in the weekly meeting for the current week or the next (SVW: 找出下周最有可能成交的客户).
+H_LIST_WEEKS_AHEAD = 1
+# The expected signing day falls in the week, or at the latest in the week after it.
+H_LIST_EXPECTED_DAYS_AFTER = 13
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def h_list_week_is_open(week_start: date, *, today: date) -> bool:
+    """A week's list is changed until its Sunday; after that it is frozen, as committed."""
+    return today <= week_start + timedelta(days=6)
+
+
+def h_list_week_may_be_committed(week_start: date, *, today: date) -> bool:
+    """Entries are put on the current week's list or the next week's."""
+    current = week_start_of(today)
+    return current <= week_start <= current + timedelta(weeks=H_LIST_WEEKS_AHEAD)
+
+
+def h_list_expected_range(week_start: date) -> tuple[date, date]:
+    """The days an expected signing day may be: from the week's Monday to the Sunday after it."""
+    return week_start, week_start + timedelta(days=H_LIST_EXPECTED_DAYS_AFTER)

@@ -4,15 +4,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count, DateField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Subquery, Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import consultants_visible_to, scope_to_user
-from followups.models import HListNote, PlannedDate, RuleSet, Task
-from leads.models import Contact, Customer, Visit
+from followups import rules
+from followups.models import HListEntry, PlannedDate, RuleSet, Task
+from followups.rules import week_start_of  # noqa: F401 (the pages' name for it)
+from leads.models import Contact, Customer, Order, Visit
 from leads.register_selectors import visit_notices_for
 from leads.selectors import customers_for_user, returned_cards_for
 
@@ -219,27 +223,140 @@ def _postponements(customers: QuerySet[Customer], *, today: date) -> list[Planne
 
 # --- Weekly H-grade list ---------------------------------------------------------------------------
 
-def week_start_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+HIT_RATE_WEEKS = (4, 8)
 
 
-def h_list_for(user: User, *, week_start: date) -> list[tuple[User, list[Customer]]]:
-    """Per visible active consultant, their active H-grade prospects, each with `week_note` (or None)."""
-    consultants = list(consultants_visible_to(user).filter(is_active=True).order_by("team__name", "username"))
-    customers = (
-        customers_for_user(user)
-        .filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE, consultant__in=consultants)
-        .select_related("car_model", "colour")
-        .prefetch_related(
-            Prefetch("h_list_notes", queryset=HListNote.objects.filter(week_start=week_start).select_related("author"), to_attr="week_notes")
-        )
-        .order_by("graded_on", "pk")
+@dataclass
+class HitRate:
+    committed: int = 0
+    signed: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Signed ÷ committed in whole per cent (never over 100: a signed entry is a committed one)."""
+        return round(100 * self.signed / self.committed) if self.committed else None
+
+
+@dataclass
+class HListGroup:
+    consultant: User
+    entries: list[HListEntry] = field(default_factory=list)
+    week: HitRate = field(default_factory=HitRate)
+    # The hit rate over the last 4 and 8 weeks, the shown week the last of them.
+    rates: dict[int, HitRate] = field(default_factory=dict)
+    # Active H prospects of the consultant not on the week's list (the meeting's candidates).
+    h_not_listed: int = 0
+
+
+@dataclass
+class HListWeek:
+    week_start: date
+    is_open: bool
+    may_be_committed: bool
+    groups: list[HListGroup]
+    total: HitRate
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
+
+
+def h_list_entries_for(user: User) -> QuerySet[HListEntry]:
+    """The entries the user may see: by the holder stamped on the entry (a handover moves no past week)."""
+    return scope_to_user(HListEntry.objects.all(), user, consultant_field="consultant")
+
+
+def get_h_list_entry_for_user(user: User, pk: int) -> HListEntry:
+    entry = h_list_entries_for(user).select_related("customer", "consultant").filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def signed_in_week() -> Exists:
+    """The entry's customer has an order dated in the entry's week that is not cancelled."""
+    return Exists(_orders_in_week())
+
+
+def _orders_in_week() -> QuerySet[Order]:
+    return Order.objects.filter(
+        customer=OuterRef("customer_id"),
+        ordered_on__gte=OuterRef("week_start"),
+        ordered_on__lte=ExpressionWrapper(OuterRef("week_start") + timedelta(days=6), output_field=DateField()),
+        cancellation__isnull=True,
     )
-    by_consultant: dict[int, list[Customer]] = {c.pk: [] for c in consultants}
-    for customer in customers:
-        customer.week_note = customer.week_notes[0] if customer.week_notes else None
-        by_consultant[customer.consultant_id].append(customer)
-    return [(c, by_consultant[c.pk]) for c in consultants]
+
+
+def h_list_candidates(user: User, *, holder: User, week_start: date) -> QuerySet[Customer]:
+    """The holder's active H and A prospects the user sees that are not on the week's list yet."""
+    return (
+        customers_for_user(user)
+        .filter(consultant=holder, status=Customer.Status.ACTIVE, grade__in=HListEntry.GRADES)
+        .exclude(h_list_entries__week_start=week_start)
+        .order_by("grade", "name", "pk")  # H before A
+    )
+
+
+def h_list_week(user: User, *, week_start: date, today: date) -> HListWeek:
+    """The week's committed customers per visible consultant (grade then and now, expected day, signed or not),
+    the week's committed / signed, the hit rate over the last 4 and 8 weeks, and how many H prospects are not
+    on the list. Four queries whatever the volume: consultants, the week's entries, the rates, the candidates."""
+    consultants = list(consultants_visible_to(user).filter(is_active=True).order_by("team__name", "username"))
+    entries = list(
+        h_list_entries_for(user)
+        .filter(week_start=week_start)
+        .select_related("customer__car_model", "customer__colour", "consultant", "added_by")
+        .annotate(
+            signed_on=Subquery(_orders_in_week().order_by("ordered_on", "pk").values("ordered_on")[:1]),
+            still_visible=Exists(customers_for_user(user).filter(pk=OuterRef("customer_id"))),
+        )
+        .order_by("expected_on", "customer__name", "pk")
+    )
+    groups = {c.pk: HListGroup(consultant=c) for c in consultants}
+    for entry in entries:  # a former consultant's, or a manager's who holds customers, get a group of their own
+        group = groups.setdefault(entry.consultant_id, HListGroup(consultant=entry.consultant))
+        group.entries.append(entry)
+        group.week.committed += 1
+        group.week.signed += entry.signed_on is not None
+    since = {weeks: week_start - timedelta(weeks=weeks - 1) for weeks in HIT_RATE_WEEKS}
+    figures = {}
+    for weeks, first in since.items():
+        figures[f"committed_{weeks}"] = Count("pk", filter=Q(week_start__gte=first))
+        figures[f"signed_{weeks}"] = Count("pk", filter=Q(week_start__gte=first, signed=True))
+    rates = (
+        h_list_entries_for(user)
+        .filter(week_start__gte=min(since.values()), week_start__lte=week_start, consultant_id__in=list(groups))
+        .annotate(signed=signed_in_week())
+        .order_by()
+        .values("consultant_id")
+        .annotate(**figures)
+    )
+    for row in rates:
+        groups[row["consultant_id"]].rates = {
+            weeks: HitRate(committed=row[f"committed_{weeks}"], signed=row[f"signed_{weeks}"]) for weeks in HIT_RATE_WEEKS
+        }
+    is_open = rules.h_list_week_is_open(week_start, today=today)
+    if is_open:
+        not_listed = (
+            customers_for_user(user)
+            .filter(consultant_id__in=list(groups), grade=Customer.Grade.H, status=Customer.Status.ACTIVE)
+            .exclude(h_list_entries__week_start=week_start)
+            .order_by()
+            .values("consultant_id")
+            .annotate(n=Count("pk"))
+        )
+        for consultant_id, n in not_listed.values_list("consultant_id", "n"):
+            groups[consultant_id].h_not_listed = n
+    for group in groups.values():
+        for weeks in HIT_RATE_WEEKS:
+            group.rates.setdefault(weeks, HitRate())
+    return HListWeek(
+        week_start=week_start,
+        is_open=is_open,
+        may_be_committed=rules.h_list_week_may_be_committed(week_start, today=today),
+        groups=list(groups.values()),
+        total=HitRate(committed=len(entries), signed=sum(e.signed_on is not None for e in entries)),
+    )
 
 
 # --- Rule sets -------------------------------------------------------------------------------------

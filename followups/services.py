@@ -1,4 +1,4 @@
-"""The daily job, rule sets and the weekly H-grade list notes (docs/domain.md, "Follow-ups").
+"""The daily job, rule sets and the weekly H-grade list (docs/domain.md, "Follow-ups").
 
 The prospect's one open task is kept by `followups.scheduling`.
 """
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from followups import scheduling
-from followups.models import GradeRule, HListNote, RunLog, RuleSet, Task
+from followups import rules, scheduling
+from followups.models import GradeRule, HListEntry, RunLog, RuleSet, Task
 from leads.models import Contact, Customer
 from leads.services import contact_log, customer_lock, customer_reschedule, customer_save
 
@@ -198,13 +198,100 @@ def rule_set_copy(*, source: RuleSet, name: str) -> RuleSet:
     return copy
 
 
+# --- The weekly H-grade list -----------------------------------------------------------------------
+
+class HListRefused(Exception):
+    """A change of a week's H-grade list the rules refuse; `field` names the form field it belongs to."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def _h_list_week_open(week_start: date, *, today: date) -> None:
+    if not rules.h_list_week_is_open(week_start, today=today):
+        raise HListRefused(
+            _("The week of %(week)s is over: its H-grade list stays as it was committed.") % {"week": week_start.isoformat()}
+        )
+
+
+def _h_list_expected_day(week_start: date, expected_on: date, *, today: date, changed: bool) -> None:
+    first, last = rules.h_list_expected_range(week_start)
+    if changed:
+        first = max(first, today)
+    if not first <= expected_on <= last:
+        raise HListRefused(
+            _("The expected signing day must be between %(first)s and %(last)s.") % {"first": first.isoformat(), "last": last.isoformat()},
+            field="expected_on",
+        )
+
+
+def _h_list_reason(grade: str, reason: str) -> None:
+    if grade != Customer.Grade.H and not reason.strip():
+        raise HListRefused(_("Say why this A-grade prospect is expected to sign this week."), field="reason")
+
+
 @transaction.atomic
-def h_list_note_save(*, customer: Customer, week_start: date, note: str, by: User) -> HListNote:
-    """Write (or overwrite) the manager's note on a customer of a week's H-grade list."""
-    row, _created = HListNote.objects.update_or_create(
-        customer=customer, week_start=week_start, defaults={"note": note, "author": by}
+def h_list_entry_add(
+    *, customer: Customer, week_start: date, expected_on: date, by: User, reason: str = "", note: str = "",
+    today: date | None = None,
+) -> HListEntry:
+    """Put an active H prospect (or an A prospect, with the reason) on the list of the current or next week,
+    stamped with its holder and grade of now. The customer row is locked so the stamp is what it is."""
+    today = today or timezone.localdate()
+    _h_list_week_open(week_start, today=today)
+    if not rules.h_list_week_may_be_committed(week_start, today=today):
+        raise HListRefused(_("Customers are put on this week's or next week's H-grade list."), field="week")
+    customer = customer_lock(customer)
+    if customer.status != Customer.Status.ACTIVE or customer.grade not in HListEntry.GRADES:
+        raise HListRefused(_("Only an active H or A prospect can be put on the H-grade list."), field="customer")
+    _h_list_reason(customer.grade, reason)
+    _h_list_expected_day(week_start, expected_on, today=today, changed=True)
+    if HListEntry.objects.filter(customer=customer, week_start=week_start).exists():
+        raise HListRefused(
+            _("%(name)s is already on the H-grade list of the week of %(week)s.")
+            % {"name": customer.name, "week": week_start.isoformat()},
+            field="customer",
+        )
+    entry = HListEntry(
+        week_start=week_start, customer=customer, consultant_id=customer.consultant_id, grade=customer.grade,
+        expected_on=expected_on, reason=reason.strip(), note=note.strip(), added_by=by,
     )
-    return row
+    entry._history_user = by
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def h_list_entry_update(
+    *, entry: HListEntry, expected_on: date, reason: str, by: User, note: str | None = None, today: date | None = None
+) -> HListEntry:
+    """Move the expected signing day, or change the reason (and, for a manager, the note), while the week is open."""
+    today = today or timezone.localdate()
+    entry = HListEntry.objects.select_for_update().get(pk=entry.pk)
+    _h_list_week_open(entry.week_start, today=today)
+    _h_list_reason(entry.grade, reason)
+    _h_list_expected_day(entry.week_start, expected_on, today=today, changed=expected_on != entry.expected_on)
+    entry.expected_on, entry.reason = expected_on, reason.strip()
+    fields = ["expected_on", "reason"]
+    if note is not None:
+        entry.note = note.strip()
+        fields.append("note")
+    entry._history_user = by
+    entry.save(update_fields=fields)
+    return entry
+
+
+@transaction.atomic
+def h_list_entry_remove(*, entry: HListEntry, by: User, today: date | None = None) -> None:
+    """Take a customer off a week's list before the week ends; the history keeps the row and who took it off."""
+    today = today or timezone.localdate()
+    entry = HListEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if entry is None:
+        return  # taken off already (a form sent twice)
+    _h_list_week_open(entry.week_start, today=today)
+    entry._history_user = by
+    entry.delete()
 
 
 # --- Working a task from the today page ------------------------------------------------------------

@@ -15,13 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from accounts.permissions import allowed
+from accounts.permissions import allowed, require
+from accounts.visibility import holders_visible_to
 from common import bounds
 from followups import selectors
 from common.redirects import safe_next
-from followups.forms import GradeRuleFormSet, HListNoteForm, RuleSetCopyForm, RuleSetForm, TaskRetryForm, TaskWorkForm
-from followups.models import GradeRule, RuleSet, Task
-from followups.services import TaskWorkError, h_list_note_save, rule_set_activate, rule_set_copy, rule_set_save, task_retry
+from followups.forms import GradeRuleFormSet, HListEntryForm, RuleSetCopyForm, RuleSetForm, TaskRetryForm, TaskWorkForm
+from followups.models import GradeRule, HListEntry, RuleSet, Task
+from followups.rules import h_list_week_is_open, h_list_week_may_be_committed
+from followups.services import (
+    HListRefused, TaskWorkError, h_list_entry_add, h_list_entry_remove, h_list_entry_update, rule_set_activate, rule_set_copy,
+    rule_set_save, task_retry,
+)
 from followups.services import task_work as task_work_service
 from leads.models import Customer
 from leads.selectors import customers_for_user, get_customer_for_user
@@ -79,38 +84,151 @@ def _week_start(request: HttpRequest) -> date:
     return selectors.week_start_of(day)
 
 
+def _week_url(week_start: date, *, anchor: str = "") -> str:
+    return f"{reverse('followups:h_list')}?week={week_start.isoformat()}" + (f"#{anchor}" if anchor else "")
+
+
 @allowed(permissions.may_read_h_list)
 def h_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     week_start = _week_start(request)
-    groups = selectors.h_list_for(user, week_start=week_start)
+    week = selectors.h_list_week(user, week_start=week_start, today=timezone.localdate())
+    for group in week.groups:
+        for entry in group.entries:
+            entry.may_change = week.is_open and permissions.may_change_h_list_entry(user, entry)
     return render(
         request,
         "followups/hlist_week.html",
         {
+            "week": week,
             "week_start": week_start,
-            "week_end": week_start + timedelta(days=6),
+            "week_end": week.week_end,
             "previous_week": week_start - timedelta(days=7),
             "next_week": week_start + timedelta(days=7),
-            "groups": groups,
-            "total": sum(len(customers) for _c, customers in groups),
+            "groups": week.groups,
+            "total": week.total.committed,
+            "hit_rate_weeks": selectors.HIT_RATE_WEEKS,
         },
     )
 
 
-@allowed(permissions.may_annotate_h_list)
-@require_POST
-def h_list_note(request: HttpRequest, customer_pk: int) -> HttpResponse:
-    customer = get_customer_for_user(request.user, customer_pk)
+def _holder(request: HttpRequest):
+    """Whose customers the add form offers: `?consultant=` among the holders the user sees (404 otherwise);
+    a consultant's own; a manager without one, every holder they see (None)."""
+    user = request.user
+    if permissions.works_for_self(user):
+        return user
+    pk = request.GET.get("consultant") or request.POST.get("consultant") or ""
+    if not pk:
+        return None
+    holder = holders_visible_to(user).filter(pk=int(pk)).first() if pk.isdigit() else None
+    if holder is None:
+        raise Http404
+    return holder
+
+
+def _render_entry_form(request, form, *, week_start: date, holder=None, entry=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "followups/hlist_entry_form.html",
+        {"form": form, "week_start": week_start, "week_end": week_start + timedelta(days=6), "holder": holder, "entry": entry,
+         "back": _week_url(week_start)},
+        status=status,
+    )
+
+
+def _refused(form, refused: HListRefused) -> None:
+    form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+
+
+@allowed(permissions.may_commit_h_list)
+def h_list_add(request: HttpRequest) -> HttpResponse:
+    """Put a customer on a week's list: a consultant their own H or A prospects, a manager those of the
+    consultants they see. Another team's customer answers 404."""
+    user = request.user
+    holder = _holder(request)
+    if request.method == "POST" and request.POST.get("customer", "").isdigit():
+        customer = get_customer_for_user(user, int(request.POST["customer"]))  # 404 for a customer not theirs
+        holder = holder or customer.consultant
     week_start = _week_start(request)
-    form = HListNoteForm(request.POST)
-    url = f"{reverse('followups:h_list')}?week={week_start.isoformat()}"
+    visible = customers_for_user(user)
+    candidates = selectors.h_list_candidates(user, holder=holder, week_start=week_start) if holder else (
+        visible.filter(status=Customer.Status.ACTIVE, grade__in=HListEntry.GRADES)
+        .exclude(h_list_entries__week_start=week_start).order_by("grade", "name", "pk")
+    )
+    kwargs = {"week_start": week_start, "visible": visible, "candidates": candidates,
+              "may_annotate": permissions.may_annotate_h_list(user)}
+    if request.method != "POST":
+        if not h_list_week_may_be_committed(week_start, today=timezone.localdate()):
+            messages.error(request, _("Customers are put on this week's or next week's H-grade list."))
+            return redirect(_week_url(week_start))
+        initial = {"expected_on": max(week_start, timezone.localdate())}
+        if request.GET.get("customer", "").isdigit():
+            initial["customer"] = get_customer_for_user(user, int(request.GET["customer"])).pk
+        form = HListEntryForm(initial=initial, **kwargs)
+        return _render_entry_form(request, form, week_start=week_start, holder=holder)
+    form = HListEntryForm(request.POST, **kwargs)
     if form.is_valid():
-        h_list_note_save(customer=customer, week_start=week_start, note=form.cleaned_data["note"], by=request.user)
-        messages.success(request, _("Note saved for %(name)s.") % {"name": customer.name})
+        data = form.cleaned_data
+        week_start = selectors.week_start_of(data["week"])
+        try:
+            entry = h_list_entry_add(
+                customer=data["customer"], week_start=week_start, expected_on=data["expected_on"],
+                reason=data["reason"], note=data.get("note", ""), by=user,
+            )
+        except HListRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("%(name)s is on the H-grade list of the week of %(week)s.")
+                             % {"name": entry.customer.name, "week": week_start.isoformat()})
+            return redirect(_week_url(week_start, anchor=f"entry-{entry.pk}"))
+    return _render_entry_form(request, form, week_start=week_start, holder=holder, status=400)
+
+
+def _changeable_entry(request: HttpRequest, pk: int):
+    entry = selectors.get_h_list_entry_for_user(request.user, pk)  # 404 for another team's
+    require(permissions.may_change_h_list_entry(request.user, entry))
+    return entry
+
+
+@allowed(permissions.may_commit_h_list)
+def h_list_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    entry = _changeable_entry(request, pk)
+    may_annotate = permissions.may_annotate_h_list(user)
+    kwargs = {"week_start": entry.week_start, "entry": entry, "may_annotate": may_annotate}
+    if request.method != "POST":
+        if not h_list_week_is_open(entry.week_start, today=timezone.localdate()):
+            messages.error(request, _("The week of %(week)s is over: its H-grade list stays as it was committed.")
+                           % {"week": entry.week_start.isoformat()})
+            return redirect(_week_url(entry.week_start))
+        form = HListEntryForm(initial={"expected_on": entry.expected_on, "reason": entry.reason, "note": entry.note}, **kwargs)
+        return _render_entry_form(request, form, week_start=entry.week_start, entry=entry)
+    form = HListEntryForm(request.POST, initial={"week": entry.week_start}, **kwargs)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            h_list_entry_update(entry=entry, expected_on=data["expected_on"], reason=data["reason"],
+                                note=data["note"] if may_annotate else None, by=user)
+        except HListRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Saved for %(name)s.") % {"name": entry.customer.name})
+            return redirect(_week_url(entry.week_start, anchor=f"entry-{entry.pk}"))
+    return _render_entry_form(request, form, week_start=entry.week_start, entry=entry, status=400)
+
+
+@allowed(permissions.may_commit_h_list)
+@require_POST
+def h_list_entry_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _changeable_entry(request, pk)
+    try:
+        h_list_entry_remove(entry=entry, by=request.user)
+    except HListRefused as refused:
+        messages.error(request, refused.message)
     else:
-        messages.error(request, _("The note was not saved: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(f"{url}#customer-{customer.pk}")
+        messages.success(request, _("%(name)s was taken off the H-grade list.") % {"name": entry.customer.name})
+    return redirect(_week_url(entry.week_start, anchor=f"consultant-{entry.consultant.username}"))
 
 
 # --- Rule sets -------------------------------------------------------------------------------------

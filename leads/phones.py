@@ -41,6 +41,8 @@ def normalise_phone(raw: str) -> str:
     digits = search_digits(raw)
     if MOBILE.match(digits):
         return digits
+    if digits[:1] not in ("0", "1") and digits != digits_of(raw):
+        digits = "0" + digits  # +86 21 6123 4567: a landline written with the country code drops its trunk 0
     if digits.startswith("1"):
         raise ValidationError(_("A mobile number has 11 digits and starts with 13–19."), code="invalid_phone")
     if not digits.startswith("0"):

@@ -1,7 +1,10 @@
 """Reads of customers, already scoped to what the user may see (accounts.visibility)."""
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.visibility import scope_to_user
@@ -47,6 +50,33 @@ def returned_cards_for(user: User) -> QuerySet[Customer]:
 def pending_cards_for(user: User) -> QuerySet[Customer]:
     """Cards waiting for sign-off that this user may see (the showroom manager's queue)."""
     return customers_for_user(user).filter(card_status=Customer.CardStatus.PENDING).select_related("consultant")
+
+
+def signoff_queue_for(user: User, *, consultant: User | None = None, day: date | None = None) -> QuerySet[Customer]:
+    """The sign-off queue: pending cards the user may see, newest first, with what a row shows (the
+    whole card behind its expand included); `consultant` and `day` (the local date the card was created)
+    narrow it."""
+    cards = pending_cards_for(user).select_related("consultant__team", "car_model", "colour", "channel")
+    if consultant is not None:
+        cards = cards.filter(consultant=consultant)
+    if day is not None:
+        starts = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        cards = cards.filter(created_at__gte=starts, created_at__lt=starts + timedelta(days=1))
+    return cards.order_by("-created_at", "-pk")
+
+
+def cards_signed_recently_by(user: User, *, since: datetime) -> QuerySet[Customer]:
+    """Visible cards `user` signed since `since` (the sign-offs they may still undo)."""
+    return customers_for_user(user).filter(
+        card_status=Customer.CardStatus.SIGNED, card_signed_by=user, card_signed_at__gte=since
+    ).order_by("-card_signed_at", "-pk")
+
+
+def defeats_approved_recently_by(user: User, *, since: datetime) -> QuerySet[Defeat]:
+    """Visible defeat requests `user` approved since `since` (the approvals they may still undo)."""
+    return defeats_for_user(user).filter(
+        status=Defeat.Status.APPROVED, decided_by=user, decided_at__gte=since
+    ).order_by("-decided_at", "-pk")
 
 
 def defeats_for_user(user: User) -> QuerySet[Defeat]:

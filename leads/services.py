@@ -1,7 +1,7 @@
 """Every change of a customer's state, one function each (atomic, with its history row)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -249,6 +249,50 @@ def card_sign(*, customer: Customer, by: User) -> Customer:
     return customer
 
 
+# How long a manager may take back their own sign-off or defeat approval (issue 14: a mis-click is undone).
+UNDO_WINDOW = timedelta(minutes=5)
+
+
+def undo_deadline(decided_at: datetime | None) -> datetime | None:
+    return decided_at + UNDO_WINDOW if decided_at else None
+
+
+def card_sign_undoable(customer: Customer, by: User, *, now: datetime | None = None) -> bool:
+    """`by` signed this card less than `UNDO_WINDOW` ago (reads only the row)."""
+    return bool(
+        customer.is_card_signed and customer.card_signed_by_id == by.pk and customer.card_signed_at
+        and (now or timezone.now()) < customer.card_signed_at + UNDO_WINDOW
+    )
+
+
+@transaction.atomic
+def cards_sign(*, customers: models.QuerySet[Customer], by: User) -> list[Customer]:
+    """Sign several cards at once: those of `customers` (already scoped to what `by` sees) still
+    pending, locked in pk order, each with its history row. A card already signed is left as it is,
+    so the same request sent twice signs each card once. Returns the cards signed by this call."""
+    signed = []
+    locked = Customer.objects.select_for_update().filter(
+        pk__in=customers.values("pk"), card_status=Customer.CardStatus.PENDING
+    ).order_by("pk")
+    for customer in locked:
+        signed.append(card_sign(customer=customer, by=by))
+    return signed
+
+
+@transaction.atomic
+def card_sign_undo(*, customer: Customer, by: User) -> Customer:
+    """Take back one's own sign-off within `UNDO_WINDOW`: the card is pending again, with a history row."""
+    customer = customer_lock(customer)
+    if customer.is_card_pending:
+        return customer  # undone already (a resent request)
+    if not card_sign_undoable(customer, by):
+        raise TransitionError(_("This sign-off can no longer be undone."))
+    change_record(customer, CustomerChange.Field.CARD, customer.card_status, Customer.CardStatus.PENDING, by, _("Sign-off undone"))
+    customer.card_status, customer.card_signed_by, customer.card_signed_at = Customer.CardStatus.PENDING, None, None
+    customer_save(customer, by, ["card_status", "card_signed_by", "card_signed_at"])
+    return customer
+
+
 @transaction.atomic
 def card_return(*, customer: Customer, by: User, comment: str) -> Customer:
     customer = customer_lock(customer)
@@ -319,6 +363,56 @@ def defeat_approve(*, defeat: Defeat, by: User, comment: str = "") -> Defeat:
     scheduling.customer_tasks_cancel(customer=customer)
     status_change(customer, Customer.Status.DEFEATED, by, comment)
     customer.next_followup_on = None
+    customer_save(customer, by, ["status", "next_followup_on"])
+    return defeat
+
+
+def defeat_approval_undoable(defeat: Defeat, by: User, *, now: datetime | None = None) -> bool:
+    """`by` approved this defeat less than `UNDO_WINDOW` ago (reads only the row)."""
+    return bool(
+        defeat.status == Defeat.Status.APPROVED and defeat.decided_by_id == by.pk and defeat.decided_at
+        and (now or timezone.now()) < defeat.decided_at + UNDO_WINDOW
+    )
+
+
+@transaction.atomic
+def defeat_approve_undo(*, defeat: Defeat, by: User) -> Defeat:
+    """Take back one's own approval within `UNDO_WINDOW`: the request waits for a decision again and the
+    customer is as the approval found them (docs/domain.md, "Order, delivery, defeat, handover"):
+
+    - status `defeated` → `defeat_pending`, with its history row;
+    - the orders the approval cancelled as lost are open again (their `OrderCancellation` rows, which
+      point at this defeat, are removed: the figures never count a cancellation that was taken back);
+    - the tasks the approval cancelled are open again (or overdue), and any task made since for the
+      defeated customer (a defeat revisit) is cancelled; the card's next follow-up is the open
+      prospect task's date.
+
+    Refused once the window has passed, for another manager's approval, or when the customer has moved
+    on since (opened as a prospect again)."""
+    customer = customer_lock(defeat.customer)
+    defeat = Defeat.objects.select_for_update().get(pk=defeat.pk)
+    if defeat.is_pending:
+        return defeat  # undone already (a resent request)
+    if not defeat_approval_undoable(defeat, by):
+        raise TransitionError(_("This decision can no longer be undone."))
+    if not customer.is_defeated:
+        raise TransitionError(_("The customer has changed since the approval: it can no longer be undone."))
+    decided_at = defeat.decided_at
+    OrderCancellation.objects.filter(defeat=defeat).delete()
+    # The customer's tasks, as scheduling.customer_tasks_cancel left them (leads reaches followups'
+    # table only through the relation: the layers contract allows followups.scheduling alone).
+    tasks = customer.tasks.all()
+    Task = tasks.model
+    scheduling.tasks_cancel(tasks.filter(created_at__gte=decided_at))
+    today = timezone.localdate()
+    cancelled = tasks.filter(status=Task.Status.CANCELLED, closed_at__gte=decided_at, created_at__lt=decided_at)
+    cancelled.filter(due_on__lt=today).update(status=Task.Status.OVERDUE, closed_at=None)
+    cancelled.filter(due_on__gte=today).update(status=Task.Status.OPEN, closed_at=None)
+    Defeat.objects.filter(pk=defeat.pk).update(status=Defeat.Status.PENDING, decided_by=None, decided_at=None, decision_comment="")
+    defeat.refresh_from_db()
+    status_change(customer, Customer.Status.DEFEAT_PENDING, by, _("Defeat approval undone"))
+    open_task = tasks.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING).order_by("due_on").first()
+    customer.next_followup_on = open_task.due_on if open_task else None
     customer_save(customer, by, ["status", "next_followup_on"])
     return defeat
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import HOLDER_ROLES
 from accounts.visibility import holders_visible_to
+from leads.models import Customer
 from staff import services
+from staff.selectors import book_group_filter
 from staff.services import handover_reasons
 
 
@@ -36,6 +38,45 @@ class HandoverForm(forms.Form):
             targets = targets.exclude(pk=exclude.pk)
         self.fields["to"].queryset = targets
         self.fields["reason"].choices = handover_reasons()
+
+
+class BookHandoverForm(HandoverForm):
+    """Hand over part of a holder's book (the ticked customers, a whole group) or all of it."""
+
+    SELECTED, GROUP, ALL = "selected", "group", "all"
+    scope = forms.ChoiceField(
+        label=_("Which customers"), widget=forms.RadioSelect, initial=SELECTED,
+        choices=[(SELECTED, _("The customers ticked in the list")), (GROUP, _("All customers of this group")),
+                 (ALL, _("All their customers"))],
+    )
+    # Rendered as the list's checkboxes; only the book's own customers are valid choices.
+    selected = forms.ModelMultipleChoiceField(queryset=Customer.objects.none(), required=False)
+
+    def __init__(self, *args, user: User, holder: User, customers, group: str = "", **kwargs):
+        """`customers`: the holder's customers the user sees; `group`: the group the list shows (a key of
+        `staff.selectors.book_group_filter`, or empty)."""
+        super().__init__(*args, user=user, exclude=holder, **kwargs)
+        self.customers, self.group = customers, group
+        self.fields["selected"].queryset = customers
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == self.SELECTED and not cleaned.get("selected"):
+            raise forms.ValidationError(
+                _("Tick at least one customer, or choose a whole group or all their customers."), code="empty")
+        if scope == self.GROUP and book_group_filter(self.group) is None:
+            raise forms.ValidationError(_("Choose a group of the list first."), code="no_group")
+        return cleaned
+
+    def chosen(self) -> list[Customer]:
+        """The customers to hand over (after `is_valid()`)."""
+        scope = self.cleaned_data["scope"]
+        if scope == self.SELECTED:
+            return list(self.cleaned_data["selected"].order_by("pk"))
+        if scope == self.GROUP:
+            return list(self.customers.filter(book_group_filter(self.group)).order_by("pk"))
+        return list(self.customers.order_by("pk"))
 
 
 class UserAdminChangeForm(UserChangeForm):

@@ -101,6 +101,9 @@ def customers_handover(
     Each move writes a consultant history row (from, to, reason). Every open task of a moved customer goes
     with it: escalations to the new consultant's showroom manager (cancelled if their team has none), the
     others to the new consultant. Returns the number moved.
+
+    Refused (`TransitionError`) without customers, without someone to take them, and when one of `to`
+    already holds one of the customers (nothing would move to them: round robin would silently skip it).
     """
     if not to:
         raise TransitionError(_("Choose at least one consultant to take the customers."))
@@ -111,7 +114,16 @@ def customers_handover(
     if note:
         text = f"{text}: {note}"
     ids = sorted({customer.pk for customer in customers})
+    if not ids:
+        raise TransitionError(_("Choose at least one customer to hand over."))
     locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk").select_related("consultant"))
+    holders = {customer.consultant_id for customer in locked}
+    if already := [user for user in sorted(to, key=lambda user: user.pk) if user.pk in holders]:
+        # Nothing would move to them: say so rather than report "0 customers handed over".
+        raise TransitionError(
+            _("%(users)s already holds some of these customers: choose someone else to take them over.")
+            % {"users": "、".join(str(user) for user in already)}
+        )
     targets = cycle(sorted(to, key=lambda user: user.pk))
     now = timezone.now()
     changes = []

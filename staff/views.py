@@ -1,6 +1,9 @@
-"""Handing customers over (换手/接手) and deactivating a user: a manager's pages."""
+"""The staff pages of a manager: the people they see, one holder's book, handing customers over (换手/接手)
+and deactivating a user."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +17,9 @@ from common.redirects import safe_next
 from followups.models import Task
 from leads.models import Customer
 from leads.selectors import customers_for_user
-from staff import services
-from staff.forms import HandoverForm
+from leads.services import TransitionError
+from staff import selectors, services
+from staff.forms import BookHandoverForm, HandoverForm
 
 
 def _customers_to_hand_over(user: User, source: QueryDict) -> tuple[User | None, QuerySet[Customer]]:
@@ -60,16 +64,73 @@ def handover(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = customers.filter(pk__in=selected) if from_user and source.get("scope") == "selected" else customers
         chosen = list(chosen)
-        moved = services.customers_handover(
-            customers=chosen, to=list(form.cleaned_data["to"]), reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"], by=request.user,
-        )
-        messages.success(request, _("%(count)d customers handed over.") % {"count": moved})
-        return _after_handover(request, chosen, from_user)
+        try:
+            _hand_over(request, form, chosen)
+        except TransitionError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return _after_handover(request, chosen, from_user)
     return render(request, "staff/handover_form.html", {
         "form": form, "from_user": from_user, "customers": customers[:500], "count": customers.count(),
         "open_tasks": Task.objects.filter(customer__in=customers, status__in=Task.PENDING).count(),
         "ids": source.getlist("customer"), "selected": set(selected), "next": safe_next(request),
+        "scope": "selected" if source.get("scope") == "selected" else "all",
+    })
+
+
+def _hand_over(request: HttpRequest, form: HandoverForm, customers: list[Customer]) -> int:
+    """Call the service with the form's choices and say how many moved; `TransitionError` if it refuses."""
+    moved = services.customers_handover(
+        customers=customers, to=list(form.cleaned_data["to"]), reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"], by=request.user,
+    )
+    messages.success(request, _("%(count)d customers handed over.") % {"count": moved})
+    return moved
+
+
+@allowed(permissions.may_open_staff)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """The consultants and managers the user sees, with the customers and open tasks each holds."""
+    page = Paginator(selectors.staff_for_user(request.user), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    selectors.staff_holdings(request.user, page.object_list)
+    return render(request, "staff/staff_list.html", {"page": page, "status_columns": selectors.STATUS_COLUMNS})
+
+
+@allowed(permissions.may_hand_over)
+def holder_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """One holder's customers by group and open tasks by kind; hand over the ticked ones, a group or all of
+    them, then (once the book is empty) deactivate the user."""
+    try:
+        holder = selectors.get_holder_for_user(request.user, pk)
+    except User.DoesNotExist:
+        raise Http404
+    book = selectors.holder_book(request.user, holder)
+    group = request.GET.get("group", "")
+    group_filter = selectors.book_group_filter(group)
+    if group_filter is None:
+        group = ""
+    form = BookHandoverForm(
+        request.POST or None, user=request.user, holder=holder, customers=book.customers, group=group,
+        initial={"scope": BookHandoverForm.GROUP if group else BookHandoverForm.SELECTED},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _hand_over(request, form, form.chosen())
+        except TransitionError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(safe_next(request) or request.get_full_path())
+    listed = book.customers.filter(group_filter) if group else book.customers
+    customers = Paginator(listed, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    tasks = Paginator(book.tasks, settings.PAGE_SIZE).get_page(request.GET.get("tasks_page"))
+    may_deactivate = (
+        book.total == 0 and holder.is_active and users_deactivatable_by(request.user).filter(pk=holder.pk).exists()
+    )
+    return render(request, "staff/holder_book.html", {
+        "book": book, "holder": holder, "form": form, "group": group, "customers": customers, "tasks": tasks,
+        "selected": set(request.POST.getlist("selected")), "may_deactivate": may_deactivate,
+        "group_label": next((g.label for g in book.groups if g.key == group), group),
     })
 
 

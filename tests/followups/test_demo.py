@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from demo import followups as followups_demo
 from demo.staff import build_staff
-from followups.models import HListNote, Task
+from followups.models import HListEntry, Task
 from leads.models import Customer
 from tests.factories import prospect_create
 
@@ -31,4 +31,8 @@ def test_demo_gives_every_prospect_a_task_with_some_due_today_and_some_overdue()
     assert pending.filter(due_on=TODAY).exists()
     assert pending.filter(due_on__lt=TODAY, status=Task.Status.OVERDUE).exists()
     assert Task.objects.filter(kind=Task.Kind.ESCALATION).exists()
-    assert HListNote.objects.filter(week_start=date(2026, 3, 9)).count() == 6
+    this_week = HListEntry.objects.filter(week_start=date(2026, 3, 9))
+    h_now = Customer.objects.filter(status="active", grade="H").count()
+    assert this_week.filter(grade="H").count() == h_now * 2 // 3
+    assert this_week.filter(grade="A").exclude(reason="").count() == this_week.filter(grade="A").count() > 0
+    assert HListEntry.objects.filter(week_start=date(2026, 3, 2)).exists()

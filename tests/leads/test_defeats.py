@@ -15,6 +15,7 @@ from tests.factories import CustomerFactory, prospect_create
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CONFIRM = {"confirm": "yes"}
 
 
 @pytest.fixture
@@ -167,7 +168,7 @@ def test_defeat_queue_runs_a_constant_number_of_queries(
     )
     client = login(showroom_manager)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("leads:defeat_queue"))
 
     assert response.context["page"].paginator.count == rows
@@ -180,7 +181,7 @@ def test_approve_makes_the_customer_defeated_and_cancels_open_tasks(login, showr
     customer = prospect_create(consultant=consultant)
     defeat = _file(customer, reason, consultant)
 
-    response = login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), {"comment": "同意"})
+    response = login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), {"comment": "同意", **CONFIRM})
 
     assert response.status_code == 302
     defeat.refresh_from_db()
@@ -191,12 +192,14 @@ def test_approve_makes_the_customer_defeated_and_cancels_open_tasks(login, showr
     assert Task.objects.filter(customer=customer, status=Task.Status.CANCELLED).exists()
 
 
-def test_approve_with_htmx_removes_the_request_from_the_queue(login, showroom_manager, consultant, reason):
+def test_approve_with_htmx_replaces_the_request_in_place_with_an_undo(login, showroom_manager, consultant, reason):
     defeat = _file(prospect_create(consultant=consultant), reason, consultant)
 
-    response = login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), **HTMX)
+    response = login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), CONFIRM, **HTMX)
 
-    assert response.content == b""
+    assert f'id="defeat-{defeat.pk}"' in response.text
+    assert reverse("leads:defeat_approve_undo", args=[defeat.pk]) in response.text
+    assert "defeatsChanged" in response["HX-Trigger"]
     defeat.refresh_from_db()
     assert defeat.status == Defeat.Status.APPROVED
 
@@ -205,7 +208,7 @@ def test_reject_sends_the_customer_back_to_follow_up_with_an_open_task(login, sh
     customer = prospect_create(consultant=consultant)
     defeat = _file(customer, reason, consultant)
 
-    response = login(showroom_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "再跟一次，客户还在比较"})
+    response = login(showroom_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "再跟一次，客户还在比较", **CONFIRM})
 
     assert response.status_code == 302
     defeat.refresh_from_db()
@@ -242,9 +245,9 @@ def test_reject_without_comment_with_htmx_redraws_the_request_with_the_error(log
 def test_deciding_twice_is_refused(login, showroom_manager, sales_manager, consultant, reason):
     customer = prospect_create(consultant=consultant)
     defeat = _file(customer, reason, consultant)
-    login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), follow=True)
+    login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), CONFIRM, follow=True)
 
-    response = login(sales_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "不同意"}, follow=True)
+    response = login(sales_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "不同意", **CONFIRM}, follow=True)
 
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
     defeat.refresh_from_db()
@@ -256,9 +259,9 @@ def test_deciding_twice_is_refused(login, showroom_manager, sales_manager, consu
 def test_deciding_twice_from_the_queue_with_htmx_says_so_in_place(login, showroom_manager, consultant, reason):
     defeat = _file(prospect_create(consultant=consultant), reason, consultant)
     client = login(showroom_manager)
-    client.post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "继续跟"})
+    client.post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "继续跟", **CONFIRM})
 
-    response = client.post(reverse("leads:defeat_approve", args=[defeat.pk]), **HTMX)
+    response = client.post(reverse("leads:defeat_approve", args=[defeat.pk]), CONFIRM, **HTMX)
 
     assert 'data-testid="defeat-item-gone"' in response.text
     defeat.refresh_from_db()
@@ -270,7 +273,7 @@ def test_deciding_twice_from_the_queue_with_htmx_says_so_in_place(login, showroo
 def test_only_a_manager_who_sees_the_customer_may_decide(request, login, consultant, reason, url_name, who):
     defeat = _file(prospect_create(consultant=consultant), reason, consultant)
 
-    response = login(request.getfixturevalue(who)).post(reverse(url_name, args=[defeat.pk]), {"comment": "试试"})
+    response = login(request.getfixturevalue(who)).post(reverse(url_name, args=[defeat.pk]), {"comment": "试试", **CONFIRM})
 
     assert response.status_code == 404
     defeat.refresh_from_db()

@@ -170,7 +170,7 @@ def test_ordered_customer_defeated_and_approved_loses_the_order(login, consultan
     assert customer.status == Customer.Status.DEFEAT_PENDING
     defeat = Defeat.objects.get(customer=customer)
 
-    login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), {"comment": "同意"})
+    login(showroom_manager).post(reverse("leads:defeat_approve", args=[defeat.pk]), {"comment": "同意", "confirm": "yes"})
 
     customer.refresh_from_db()
     assert customer.status == Customer.Status.DEFEATED and customer.next_followup_on is None
@@ -185,7 +185,7 @@ def test_ordered_customer_defeat_rejected_goes_back_to_ordered(login, consultant
     _file_defeat(login(consultant), customer, reason)
     defeat = Defeat.objects.get(customer=customer)
 
-    login(showroom_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "客户还要车"})
+    login(showroom_manager).post(reverse("leads:defeat_reject", args=[defeat.pk]), {"comment": "客户还要车", "confirm": "yes"})
 
     customer.refresh_from_db()
     assert (customer.status, customer.grade) == (Customer.Status.ORDERED, "O")

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CONFIRM = {"confirm": "yes"}
 
 
 def _names(response) -> list[str]:
@@ -26,7 +27,7 @@ def _names(response) -> list[str]:
 # --- the queue -------------------------------------------------------------------------------
 
 
-def test_showroom_manager_queue_lists_own_teams_pending_cards_oldest_first(
+def test_showroom_manager_queue_lists_own_teams_pending_cards_newest_first(
     login, showroom_manager, consultant, teammate, other_consultant
 ):
     # given: pending cards in my team (created in this order), a signed one, and another team's
@@ -43,9 +44,9 @@ def test_showroom_manager_queue_lists_own_teams_pending_cards_oldest_first(
 
     # then
     assert response.status_code == 200
-    assert _names(response) == ["先来", "后到"]
+    assert _names(response) == ["后到", "先来"]
     assert "别组" not in response.text
-    assert "已签" not in response.text
+    assert "已签" not in _names(response)
 
 
 def test_sales_manager_queue_lists_every_team(login, sales_manager, consultant, other_consultant):
@@ -89,7 +90,7 @@ def test_card_still_unsigned_from_a_previous_day_is_marked(login, showroom_manag
     # then
     marks = {card.name: card.carried_over for card in response.context["page"].object_list}
     assert marks == {"昨天": True, "今天": False}
-    assert response.context["carried_over"] == 1
+    assert response.context["counts"] == {"pending": 2, "carried_over": 1}
     assert response.text.count('data-testid="carried-over"') == 1
 
 
@@ -99,7 +100,7 @@ def test_queue_runs_a_constant_number_of_queries(login, showroom_manager, consul
     CustomerFactory.create_batch(rows - rows // 2, consultant=teammate)
     client = login(showroom_manager)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("leads:signoff_queue"))
 
     assert response.status_code == 200
@@ -113,7 +114,7 @@ def test_sign_records_who_and_when_and_a_history_row(login, showroom_manager, co
     customer = prospect_create(consultant=consultant)
 
     with time_machine.travel(datetime(2025, 3, 10, 17, 45, tzinfo=SHANGHAI), tick=False):
-        response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]))
+        response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), CONFIRM)
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -128,18 +129,21 @@ def test_signed_card_leaves_the_queue(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant, name="王芳")
     client = login(showroom_manager)
 
-    client.post(reverse("leads:card_sign", args=[customer.pk]))
+    client.post(reverse("leads:card_sign", args=[customer.pk]), CONFIRM)
 
     assert _names(client.get(reverse("leads:signoff_queue"))) == []
 
 
-def test_sign_from_the_queue_with_htmx_removes_the_row_without_a_page(login, showroom_manager, consultant):
+def test_sign_from_the_queue_with_htmx_replaces_the_row_in_place_with_an_undo(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant)
 
-    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), **HTMX)
+    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), CONFIRM, **HTMX)
 
     assert response.status_code == 200
-    assert response.content == b""
+    assert f'id="card-row-{customer.pk}"' in response.text
+    assert 'data-decided="signed"' in response.text
+    assert reverse("leads:card_sign_undo", args=[customer.pk]) in response.text
+    assert "<html" not in response.text
     customer.refresh_from_db()
     assert customer.card_status == Customer.CardStatus.SIGNED
 
@@ -147,7 +151,7 @@ def test_sign_from_the_queue_with_htmx_removes_the_row_without_a_page(login, sho
 def test_sign_from_the_card_goes_back_to_the_card(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant)
 
-    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), {"next": "/leads/somewhere/"})
+    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), {"next": "/leads/somewhere/", **CONFIRM})
 
     assert response.url == "/leads/somewhere/"
 
@@ -155,7 +159,7 @@ def test_sign_from_the_card_goes_back_to_the_card(login, showroom_manager, consu
 def test_sign_ignores_a_next_url_on_another_site(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant)
 
-    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), {"next": "https://evil.example/"})
+    response = login(showroom_manager).post(reverse("leads:card_sign", args=[customer.pk]), {"next": "https://evil.example/", **CONFIRM})
 
     assert response.url == reverse("leads:signoff_queue")
 
@@ -198,7 +202,7 @@ def test_consultant_cannot_sign_or_return_even_their_own_card(login, consultant,
 def test_return_records_the_comment_and_a_history_row(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant)
 
-    response = login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "电话号码不全"})
+    response = login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "电话号码不全", **CONFIRM})
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -233,12 +237,13 @@ def test_return_without_comment_from_the_queue_with_htmx_redraws_the_row_with_th
     assert customer.card_status == Customer.CardStatus.PENDING
 
 
-def test_return_with_htmx_removes_the_row(login, showroom_manager, consultant):
+def test_return_with_htmx_replaces_the_row_in_place(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant)
 
-    response = login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "补充预算"}, **HTMX)
+    response = login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "补充预算", **CONFIRM}, **HTMX)
 
-    assert response.content == b""
+    assert f'id="card-row-{customer.pk}"' in response.text
+    assert 'data-decided="returned"' in response.text
     customer.refresh_from_db()
     assert customer.card_status == Customer.CardStatus.RETURNED
 
@@ -258,7 +263,7 @@ def test_returning_a_signed_card_is_refused(login, showroom_manager, consultant)
     card_sign(customer=customer, by=showroom_manager)
 
     response = login(showroom_manager).post(
-        reverse("leads:card_return", args=[customer.pk]), {"comment": "晚了"}, follow=True
+        reverse("leads:card_return", args=[customer.pk]), {"comment": "晚了", **CONFIRM}, follow=True
     )
 
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
@@ -271,7 +276,7 @@ def test_returning_a_signed_card_is_refused(login, showroom_manager, consultant)
 
 def test_returned_card_shows_on_the_consultants_list_with_the_comment(login, showroom_manager, consultant):
     customer = prospect_create(consultant=consultant, name="赵磊")
-    login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "请填写意向车型"})
+    login(showroom_manager).post(reverse("leads:card_return", args=[customer.pk]), {"comment": "请填写意向车型", **CONFIRM})
 
     response = login(consultant).get(reverse("leads:returned_cards"))
 
@@ -354,7 +359,7 @@ def test_manager_signs_from_the_card_page_and_returns_to_it(login, showroom_mana
     assert reverse("leads:card_sign", args=[customer.pk]) in client.get(card).text
 
     # when
-    response = client.post(reverse("leads:card_sign", args=[customer.pk]), {"next": card})
+    response = client.post(reverse("leads:card_sign", args=[customer.pk]), {"next": card, **CONFIRM})
 
     # then
     assert response.url == card

@@ -300,9 +300,9 @@ def test_over_long_text_is_refused_for_its_row_not_cut(english, login, consultan
     client = login(consultant)
     preview = client.post(reverse("owners:import_upload"), {"file": _csv_text(rows)})
     errors = {r.number: " ".join(r.errors) for r in preview.context["preview"]}
-    assert "region is longer than 50 characters" in errors[2]
-    assert "name is longer than 50 characters" in errors[3]
-    assert "plate is longer than 20 characters" in errors[4]
+    assert "region: longer than 50 characters" in errors[2]
+    assert "name: longer than 50 characters" in errors[3]
+    assert "plate: longer than 20 characters" in errors[4]
     assert errors[5] == ""
     # and the stored rows keep at most 200 characters of a cell
     assert max(len(value) for row in ImportBatch.objects.get().rows for value in row.values()) <= 200

@@ -322,3 +322,15 @@ def rows_of():
 def english(client, settings):
     """Pages in English, so labels can be compared (the Chinese catalogue is tested once, below)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def targets(activity, consultant, teammate, sales_manager):
+    """March's targets of alice and amy (and a February one of alice's the March board must not read)."""
+    from reports.services import monthly_targets_save
+
+    monthly_targets_save(month=d(3, 1), by=sales_manager, targets={
+        consultant.pk: {"contacts": 10, "prospecting": 2, "return_visits": 4, "test_drives": 4, "sales": 4},
+        teammate.pk: {"contacts": 5, "sales": 2},
+    })
+    monthly_targets_save(month=d(2, 1), by=sales_manager, targets={consultant.pk: {"contacts": 99, "sales": 99}})

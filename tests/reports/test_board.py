@@ -1,25 +1,14 @@
-from datetime import date
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.services import monthly_targets_save
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:board")
 MARCH = {"month": "2026-03"}
-
-
-@pytest.fixture
-def targets(activity, consultant, teammate, sales_manager):
-    monthly_targets_save(month=date(2026, 3, 1), by=sales_manager, targets={
-        consultant.pk: {"contacts": 10, "prospecting": 2, "return_visits": 4, "test_drives": 4, "sales": 4},
-        teammate.pk: {"contacts": 5, "sales": 2},
-    })
-    monthly_targets_save(month=date(2026, 2, 1), by=sales_manager, targets={consultant.pk: {"contacts": 99, "sales": 99}})
 
 
 def figures(row):

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from reports.daily import daily_activity
 from reports.models import ReportExport
 from tests.reports.conftest import DAY
-from tests.reports.test_board import targets  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

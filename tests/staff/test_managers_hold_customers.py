@@ -134,7 +134,7 @@ def test_a_manager_files_a_defeat_for_a_customer_they_hold_and_another_manager_d
     # the sales manager decides it
     boss = login(sales_manager)
     assert defeat in boss.get(reverse("leads:defeat_queue")).context["page"].object_list
-    assert boss.post(reverse("leads:defeat_approve", args=[defeat.pk])).status_code == 302
+    assert boss.post(reverse("leads:defeat_approve", args=[defeat.pk]), {"confirm": "yes"}).status_code == 302
     assert Customer.objects.get(pk=customer.pk).is_defeated
 
 

@@ -22,7 +22,6 @@ ALSO_CHECKED = {
     ("followups", "GradeRule", "times"): "cadence_times",
     ("followups", "GradeRule", "per_days"): "cadence_days",
     ("followups", "Task", "due_on"): "followup_date",
-    ("followups", "HListNote", "week_start"): "report_period",
     ("reports", "MonthlyTarget", "month"): "report_period",
     **{("reports", "MonthlyTarget", name): "target" for name in ("contacts", "prospecting", "return_visits", "test_drives", "sales")},
 }
