@@ -115,7 +115,7 @@ def test_an_impossible_date_is_refused_for_its_row_naming_the_column(login, cons
     )
     preview = _preview(login(consultant), upload)
     assert (preview.context["taken"], preview.context["refused"]) == (1, 1)
-    assert _errors(preview)[3].startswith("交车日期: ") and delivered in _errors(preview)[3]
+    assert _errors(preview)[3].startswith("交车日期：") and delivered in _errors(preview)[3]
 
 
 # --- a blank consultant ----------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_a_blank_consultant_is_refused_naming_the_column_for_who_holds_no_custom
                   ["潜在客户", "张伟", "13800138005", consultant.username])
     preview = _preview(login(administrator), upload)
     assert (preview.context["taken"], preview.context["refused"]) == (1, 1)
-    assert _errors(preview)[2].startswith("顾问: ")
+    assert _errors(preview)[2].startswith("顾问：")
 
 
 def test_a_consultant_is_found_by_username_or_name_and_a_manager_may_name_themselves(login, showroom_manager, consultant):
@@ -221,9 +221,10 @@ def test_a_refusal_names_the_row_and_the_files_header(login, consultant):
     preview = _preview(login(consultant), upload)
     errors = _errors(preview)
     assert list(errors) == [3]
-    assert "手机号码: " in errors[3] and "性别: “未知”" in errors[3] and "级别: “Z”" in errors[3]
+    # The zh-hans interface: "<the file's header>：<what is wrong>".
+    assert "手机号码：" in errors[3] and "性别：“未知”" in errors[3] and "级别：“Z”" in errors[3]
     page = preview.content.decode()
-    assert "<td>3</td>" in page and "手机号码: " in page
+    assert "<td>3</td>" in page and "手机号码：" in page
 
 
 def test_a_file_without_the_required_columns_names_them_in_the_users_language(login, consultant):
