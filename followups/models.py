@@ -123,9 +123,14 @@ class Task(models.Model):
         return self.kind in self.PROSPECT_KINDS
 
     @property
+    def is_escalation(self) -> bool:
+        """A manager's alert that a consultant's prospect is overdue: closed by the prospect's own task."""
+        return self.kind == self.Kind.ESCALATION
+
+    @property
     def may_be_worked(self) -> bool:
         """A pending calendar task (care plan, birthday, insurance, revisit): closed from its own work form."""
-        return self.status in self.PENDING and not self.is_prospect_task and self.kind != self.Kind.ESCALATION
+        return self.status in self.PENDING and not self.is_prospect_task and not self.is_escalation
 
     @property
     def invites_trade_in(self) -> bool:

@@ -17,7 +17,7 @@ from followups import rules
 from followups.models import HListEntry, PlannedDate, RuleSet, Task
 from followups.rules import week_start_of  # noqa: F401 (the pages' name for it)
 from leads.models import Contact, Customer, Order, Visit
-from leads.register_selectors import visit_notices_for
+from leads.register_selectors import visit_notices_for, visits_to_complete
 from leads.selectors import customers_for_user, returned_cards_for
 
 # Expected purchase window per grade (docs/domain.md, "Grades"): past it without an order, the prospect is stuck.
@@ -114,10 +114,12 @@ class TodayLists:
     returned_cards: list[Customer]
     # Visits of the user's (a manager: their team's) customers taken by another consultant, last 7 days.
     notices: list[Visit] = field(default_factory=list)
+    # The user's own walk-ins of the last days still waiting for the consultant's part of the row.
+    walk_ins: list[Visit] = field(default_factory=list)
 
 
 def today_lists(user: User, *, today: date) -> TodayLists:
-    tasks = tasks_for_user(user).select_related("customer__car_model")
+    tasks = tasks_for_user(user).select_related("customer__car_model", "customer__consultant")
     return TodayLists(
         due_today=list(tasks.filter(due_on=today)),
         overdue=tasks.filter(due_on__lt=today),  # oldest first; the view paginates it
@@ -125,6 +127,7 @@ def today_lists(user: User, *, today: date) -> TodayLists:
         appointments=list(appointments_for(user, day=today)),
         returned_cards=list(returned_cards_for(user).order_by("-updated_at", "pk")),
         notices=visit_notices_for(user, today=today),
+        walk_ins=visits_to_complete(user, today=today),
     )
 
 
@@ -192,7 +195,7 @@ def morning_meeting(user: User, *, today: date) -> MorningMeeting:
         ConsultantRow(consultant=c, **{name: figures[c.pk].get(name, 0) for name in FIGURES}) for c in consultants
     ]
     totals = ConsultantRow(consultant=None, **{name: sum(getattr(r, name) for r in rows) for name in FIGURES})
-    task_list = tasks.select_related("customer", "assignee").order_by("due_on", "id")
+    task_list = tasks.select_related("customer__consultant", "assignee").order_by("due_on", "id")
     customer_list = customers.select_related("consultant", "car_model")
     pending_list = list(task_list.filter(due_on__lte=today))  # one query for the due-today and overdue lists
     return MorningMeeting(

@@ -148,6 +148,15 @@ def calls_for_day(*, user: User, day: date) -> list[PhoneCall]:
     return _mark_details(rows, user)
 
 
+def visits_to_complete(user: User, *, today: date, days: int = 7) -> list[Visit]:
+    """The user's own register rows of the last `days` days that wait for the consultant's part."""
+    since = today - timedelta(days=days - 1)
+    return list(
+        Visit.objects.filter(consultant=user, completed_at__isnull=True, visit_date__range=(since, today))
+        .order_by("-visit_date", "-arrived_at", "-pk")
+    )
+
+
 def get_visit_for_completion(user: User, pk: int) -> Visit:
     """A consultant's own row, a manager's team's row (all for the sales manager); otherwise 404."""
     try:

@@ -120,7 +120,8 @@ def test_today_runs_constant_queries(login, consultant, frozen_today, django_ass
     )
     client = login(consultant)
     # when / then
-    with django_assert_max_num_queries(13):  # 12, plus the notices of visits taken by other consultants
+    # 12, plus the notices of visits taken by other consultants and the walk-ins waiting to be completed
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("followups:today"))
     assert response.status_code == 200
 
@@ -180,3 +181,33 @@ def test_after_a_handover_to_another_team_its_manager_has_the_escalation_and_the
     care.refresh_from_db()
     assert (escalation.assignee, escalation.status) == (other_manager, Task.Status.OPEN)
     assert care.assignee == other_consultant
+
+
+def test_the_managers_today_page_names_the_consultant_of_each_escalation(login, consultant, showroom_manager, frozen_today):
+    customer = prospect_create(consultant=consultant, grade="H")
+    Task.objects.create(customer=customer, kind=Task.Kind.ESCALATION, due_on=frozen_today, assignee=showroom_manager)
+    html = login(showroom_manager).get(reverse("followups:today")).content.decode()
+    assert f'data-testid="escalated-consultant">· {consultant}</span>' in html
+
+
+def test_the_consultants_own_walk_ins_waiting_to_be_completed_are_on_the_today_page(
+    login, consultant, teammate, reception, frozen_today
+):
+    from datetime import time
+
+    from leads.register_services import visit_add
+
+    waiting = visit_add(by=reception, visit_date=frozen_today, arrived_at=time(8, 30), consultant=consultant, party_size=2)
+    last_week = visit_add(by=reception, visit_date=frozen_today - timedelta(days=6), arrived_at=time(10), consultant=consultant)
+    visit_add(by=reception, visit_date=frozen_today - timedelta(days=7), arrived_at=time(10), consultant=consultant)  # too old
+    visit_add(by=reception, visit_date=frozen_today, arrived_at=time(9), consultant=teammate)  # amy's
+    response = login(consultant).get(reverse("followups:today"))
+
+    assert response.context["lists"].walk_ins == [waiting, last_week]
+    html = response.content.decode()
+    assert reverse("leads:visit_complete", args=[waiting.pk]) in html
+    # Once completed it leaves the list.
+    from leads.models import Visit
+
+    Visit.objects.filter(pk=waiting.pk).update(completed_at=timezone.now(), left_at=time(9))
+    assert login(consultant).get(reverse("followups:today")).context["lists"].walk_ins == [last_week]
