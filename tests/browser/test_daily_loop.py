@@ -220,3 +220,32 @@ def test_a_repeat_visitor_given_to_another_consultant_shows_on_their_own_consult
     taker.goto(url(live_server, "followups:today"))
     assert taker.get_by_test_id("visit-notice").count() == 0
     screenshot(taker, "today_taker")
+
+
+# --- 3. a walk-in completed from the today page on a phone ------------------------------------
+
+
+def test_a_walk_in_is_completed_from_the_today_page_on_a_phone(open_page, live_server, reference_data, consultant, reception):
+    from leads.register_services import visit_add
+
+    visit = visit_add(by=reception, visit_date=timezone.localdate(), arrived_at=time(0, 1), consultant=consultant, party_size=2)
+    page = open_page(consultant, size=PHONE)
+    page.goto(url(live_server, "followups:today"))
+    row = page.get_by_test_id(f"walk-in-{visit.pk}")
+    button = row.get_by_test_id("complete-walk-in")
+    box = button.bounding_box()
+    assert box and box["x"] + box["width"] <= PHONE["width"], "the complete button is on the screen"
+    button.click()
+    page.wait_for_url(f"**/registers/visits/{visit.pk}/complete/")
+    page.fill("input[name=left_at]", "00:30")
+    page.fill("input[name=name]", "林晓")
+    page.fill("input[name=phone]", "13844445555")
+    page.select_option("select[name=grade]", "B")
+    page.select_option("select[name=channel]", index=1)
+    page.get_by_role("button", name=zh("Save"), exact=True).click()
+    page.wait_for_load_state()
+    visit.refresh_from_db()
+    assert visit.completed_at is not None and visit.customer.name == "林晓"
+    page.goto(url(live_server, "followups:today"))
+    assert page.get_by_test_id(f"walk-in-{visit.pk}").count() == 0
+    screenshot(page, "walk-in-completed-phone")
