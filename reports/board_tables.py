@@ -69,9 +69,10 @@ def chart_data(board: Board) -> dict[str, Any]:
 
 def _board_sheet(board: Board, title: str) -> Sheet:
     headers = [_("Rank"), _("Consultant")]
+    target, actual = _("target"), _("actual")  # outside the f-strings, where makemessages finds them
     for key in FIVE_TARGETS:
         label = str(TARGET_LABELS[key])
-        headers += [f"{label} {_('target')}", f"{label} {_('actual')}", f"{label} %"]
+        headers += [f"{label} {target}", f"{label} {actual}", f"{label} %"]
     headers += [str(FUNNEL_LABELS[k]) for k in FUNNEL] + [str(COHORT_LABELS[k]) for k in COHORT]
     headers += [str(RATE_LABELS[k]) for k in RATES]
     rows = []

@@ -82,9 +82,10 @@ def table(report: DailyReport) -> DailyTable:
 
 def sheets(report: DailyReport) -> list[Sheet]:
     headers = [_("Consultant")]
+    on_the_day, to_date = _("on the day"), _("month to date")
     for c in DAILY_COLUMNS:
         name = f"{c.group} {c.label}".strip()
-        headers += [f"{name} ({_('day')})", f"{name} ({_('month to date')})"]
+        headers += [f"{name} ({on_the_day})", f"{name} ({to_date})"]
     rows = []
     for row in [*report.rows, report.total]:
         values: list = [row.label]

@@ -27,9 +27,9 @@ def target_labels() -> list[str]:
 def target_sheets(report: ActualVsTarget) -> list[Sheet]:
     title = _("Actual vs target, %(day)s") % {"day": f"{report.day:%Y-%m-%d}"}
     headers = [_("Consultant")]
+    parts = [_("target"), _("due by now"), _("month to date"), "%", _("this week")]
     for label in target_labels():
-        headers += [f"{label} {_('target')}", f"{label} {_('due by now')}", f"{label} {_('month to date')}",
-                    f"{label} %", f"{label} {_('this week')}"]
+        headers += [f"{label} {part}" for part in parts]
     rows = []
     for row in [*report.rows, report.total]:
         values = [row.label]

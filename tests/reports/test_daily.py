@@ -142,3 +142,17 @@ def test_page_offers_print_and_xlsx_download(login, sales_manager, activity):
     assert 'href="?day=2026-03-10&amp;format=xlsx"' in html
     assert "window.print()" in html
     assert "css/print-reports.css" in html
+
+
+@pytest.mark.parametrize("url_name, params", [
+    ("reports:daily", {"day": DAY.isoformat()}), ("reports:board", {"month": "2026-03"}),
+    ("reports:actual_vs_target", {"day": DAY.isoformat()}),
+])
+def test_a_report_file_in_the_chinese_interface_has_chinese_headers(login, sales_manager, activity, settings, url_name, params):
+    import re
+
+    client = login(sales_manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    book = load_workbook(BytesIO(client.get(reverse(url_name), {**params, "format": "xlsx"}).content))
+    headers = [str(cell.value) for row in book.worksheets[0].iter_rows(min_row=2, max_row=2) for cell in row if cell.value]
+    assert headers and not [h for h in headers if re.search(r"[A-Za-z]{3,}", h)], headers
