@@ -105,6 +105,10 @@ may_read_success_plans = is_sales_staff  # … their own plans only, for a consu
 may_edit_success_plans = is_manager
 
 # --- Administration ------------------------------------------------------------------------------
+# The code lists (car models, colours, source channels, defeat reasons) on their own pages.
+may_edit_code_lists = is_head_of_sales
+
+
 def may_use_admin(user: User) -> bool:
     # A superuser made with `createsuperuser` keeps the admin whatever its role.
     return is_administrator(user) or bool(user.is_active and user.is_superuser)

@@ -54,6 +54,7 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("staff:staff_list", _("Staff"), SETTINGS),
     NavEntry("followups:rules", _("Follow-up rules"), SETTINGS),
     NavEntry("owners:milestone_edit", _("Care plan"), SETTINGS),
+    NavEntry("leads:code_lists", _("Code lists"), SETTINGS),
     NavEntry("admin:index", _("Administration"), SETTINGS),
 ]
 

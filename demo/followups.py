@@ -11,7 +11,15 @@ from accounts.models import User
 from followups.models import HListEntry, PlannedDate, Task
 from followups.rules import week_start_of
 from followups.services import followups_run_daily, h_list_entry_add
-from leads.models import Customer, Order
+from demo.history import moment
+from demo.prospects import CONTENTS, RESULTS
+from leads.models import Contact, Customer, Order
+from leads.services import contact_log
+
+# The consultants work most of their late follow-ups in the last days.
+WORKED_SHARE = 0.85
+# By phone and WeChat mostly; a few home visits and DM letters (outbound: the prospecting target).
+METHODS = [Contact.Method.PHONE] * 8 + [Contact.Method.MESSAGE] * 5 + [Contact.Method.HOME_VISIT, Contact.Method.DM]
 
 NOTES = [
     "本周六带家人来店，准备签单",
@@ -25,12 +33,14 @@ A_REASONS = ["贷款已批，等周末提车时间", "竞品月底涨价，客�
 
 
 def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
-    followups_run_daily(day=today)
+    # Yesterday's run: heals missing tasks and marks the overdue ones; a past run escalates nothing.
+    followups_run_daily(day=today - timedelta(days=1))
+    tasks_work(rng=rng, today=today)
     pending = Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING)
     ids = sorted(pending.values_list("pk", flat=True))
     rng.shuffle(ids)
-    fifth = max(1, len(ids) // 5)
-    due_today, overdue = ids[:fifth], ids[fifth:fifth + fifth // 2 + 1]
+    tenth = max(1, len(ids) // 10)  # a day's work: a few due today per consultant, some overdue
+    due_today, overdue = ids[:tenth], ids[tenth:tenth + tenth // 2 + 1]
     Task.objects.filter(pk__in=due_today).update(due_on=today, status=Task.Status.OPEN)
     by_days: dict[int, list[int]] = {}
     for pk in overdue:
@@ -41,10 +51,31 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
     for task in Task.objects.filter(pk__in=due_today + overdue).only("customer_id", "due_on"):
         Customer.objects.filter(pk=task.customer_id).update(next_followup_on=task.due_on)
         PlannedDate.objects.filter(task_id=task.pk, replaced_on__isnull=True).update(planned_on=task.due_on)
-    # The manager's escalations for the overdue H and A prospects.
+    # This morning's run: the manager's escalations for the overdue H and A prospects.
     followups_run_daily(day=today)
 
     h_list_build(rng=rng, today=today, staff=staff)
+
+
+def tasks_work(*, rng: random.Random, today: date) -> None:
+    """The tasks that fell due before today are mostly done: a contact logged through the service in
+    the last ten days (on the due day, or late; never before the customer's last contact, never
+    today), which closes the task and opens the next one. Some stay overdue."""
+    due = (
+        Task.objects.filter(kind__in=Task.PROSPECT_KINDS, status__in=Task.PENDING, due_on__lt=today - timedelta(days=1),
+                            customer__status__in=Customer.SCHEDULED_STATUSES)
+        .select_related("customer", "assignee").order_by("pk")
+    )
+    for task in list(due):
+        customer = task.customer
+        day = max(task.due_on + timedelta(days=rng.choice([0, 0, 1, 2])), today - timedelta(days=rng.randint(1, 10)))
+        day = max(day, customer.last_contact_on or day)
+        if rng.random() > WORKED_SHARE or day >= today:
+            continue
+        contact_log(
+            customer=customer, by=task.assignee, contacted_at=moment(rng, day, today), method=rng.choice(METHODS),
+            content=rng.choice(CONTENTS), result=rng.choice(RESULTS), grade_after=customer.grade,
+        )
 
 
 def _manager_of(customer: Customer, staff: dict[str, User]) -> User:

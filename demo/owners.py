@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from demo.brands import brand_model
 from leads.models import CarModel, Colour, Customer, Defeat, DefeatReason
 from leads.services import customer_create, defeat_approve, defeat_file, order_record
 from owners.models import Accessory, InsurancePolicy, MaintenanceVisit, Referral, Vehicle
@@ -19,7 +20,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
          "秀英", "志强", "建华", "海燕", "晓东", "俊杰", "雪梅", "文博", "子涵", "浩然", "欣怡", "宇航", "佳琪"]
 REGIONS = ["浦东新区", "闵行区", "徐汇区", "长宁区", "静安区", "普陀区", "杨浦区", "宝山区", "嘉定区", "松江区"]
-OTHER_BRANDS = [("丰田", "凯美瑞"), ("本田", "雅阁"), ("日产", "天籁"), ("别克", "君越"), ("比亚迪", "汉"), ("吉利", "星越L")]
 INSURERS = ["中国人保", "平安保险", "太平洋保险", "中华联合"]
 ACCESSORIES = [("脚垫", True), ("行车记录仪", False), ("贴膜", True), ("座椅套", False), ("后备箱垫", True)]
 PLATE_LETTERS = "ABCDEFGHJK"
@@ -91,7 +91,7 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
         if n % 2:
             source, vehicle = Vehicle.Source.SAME_BRAND_ELSEWHERE, {"car_model": rng.choice(models), "colour": rng.choice(colours)}
         else:
-            brand, model_name = rng.choice(OTHER_BRANDS)
+            brand, model_name = brand_model(rng)
             source, vehicle = Vehicle.Source.OTHER_BRAND, {"brand": brand, "model_name": model_name}
         owners.append(owner_create(
             fields={"name": _name(rng), "phone": phone(), "region": rng.choice(REGIONS), "gender": rng.choice("MF"),
@@ -150,7 +150,7 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
                     "region": rng.choice(REGIONS)},
             consultant=consultant, by=consultant, first_contact_on=lost_on - timedelta(days=rng.randrange(10, 60)),
         )
-        brand, model_name = rng.choice(OTHER_BRANDS)
+        brand, model_name = brand_model(rng)
         defeat = defeat_file(customer=customer, by=consultant, fields={
             "reason": rng.choice(reasons), "brand_bought": brand, "model_bought": model_name,
             "analysis": rng.choice(["对方优惠多一万", "更喜欢竞品外观", "贷款方案不如对方", "置换估价偏低", "离家更近的店提车"]),

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from leads import services
-from leads.models import CarModel, Channel, Colour, Customer, CustomerChange, DefeatReason
+from demo.brands import brand_model, competitor_text
+from demo.history import HISTORY_DAYS, moment
+from leads.models import CarModel, Channel, Colour, Customer, CustomerChange, Defeat, DefeatReason
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_NAMES = [
@@ -29,7 +31,6 @@ BEST_TIMES = ["工作日晚上", "周末上午", "午休时间", "周六下午�
 BUDGETS = ["10-12万", "12-15万", "15-18万", "18-22万", "22-28万", "30万以上"]
 BANKS = ["上汽通用金融", "大众汽车金融", "招商银行", "工商银行", "建设银行"]
 TRADE_INS = ["2015款 卡罗拉", "2013款 福克斯", "2016款 思域", "2012款 桑塔纳", "2017款 轩逸"]
-COMPETITORS = ["丰田凯美瑞", "本田雅阁", "日产天籁", "别克君越", "比亚迪汉", "特斯拉Model 3"]
 CONTENTS = [
     "介绍车型配置，客户关注油耗和空间",
     "客户询问最新优惠政策及金融方案",
@@ -55,7 +56,6 @@ INTAKE_WEIGHTS = [
 GRADE_ORDER = ["N", "C", "B", "A", "H"]
 CONSULTANTS = [f"consultant{number}" for number in range(1, 9)]
 PER_CONSULTANT = (23, 27)
-HISTORY_DAYS = 42
 
 
 def _weighted(rng: random.Random, pairs):
@@ -71,8 +71,9 @@ def _phone(rng: random.Random, taken: set[str]) -> str:
             return phone
 
 
-def _at(rng: random.Random, day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(rng.randint(9, 19), rng.choice([0, 10, 20, 30, 40, 50]))))
+def _at(rng: random.Random, day: date, today: date) -> datetime:
+    """A time in office hours on `day`, before now (demo.history.moment); `day` is never today before opening."""
+    return moment(rng, day, today) or timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
 def _card_fields(rng: random.Random, *, grade: str, phone: str, codes: dict) -> dict:
@@ -91,7 +92,7 @@ def _card_fields(rng: random.Random, *, grade: str, phone: str, codes: dict) -> 
         "budget": rng.choice(BUDGETS) if grade != "N" else "",
         "car_model": rng.choice(codes["models"]) if grade in "HAB" or rng.random() < 0.5 else None,
         "colour": rng.choice(codes["colours"]) if grade in "HA" else None,
-        "competitor_models": rng.choice(COMPETITORS) if grade in "AB" and rng.random() < 0.6 else "",
+        "competitor_models": competitor_text(rng) if grade in "AB" and rng.random() < 0.6 else "",
         "trade_in": rng.choice(TRADE_INS) if rng.random() < 0.2 else "",
         "payment": (Customer.Payment.LOAN if loan else Customer.Payment.CASH) if grade in "HA" else "",
     }
@@ -118,10 +119,12 @@ def _prospect(rng, *, consultant: User, manager: User | None, today: date, codes
     final_grade = _weighted(rng, GRADE_WEIGHTS)
     start_grade = GRADE_ORDER[max(0, GRADE_ORDER.index(final_grade) - rng.randint(0, 2))]
     first_contact = today - timedelta(days=rng.randint(0, HISTORY_DAYS))
+    if first_contact == today and moment(random.Random(0), today, today) is None:
+        first_contact -= timedelta(days=1)  # before opening time, nobody has been met today yet
     fields = _card_fields(rng, grade=start_grade, phone=_phone(rng, taken), codes=codes)
     fields["intake"] = _weighted(rng, INTAKE_WEIGHTS)
     customer = services.customer_create(fields=fields, consultant=consultant, by=consultant, first_contact_on=first_contact)
-    _backdate_changes(customer, _at(rng, first_contact), since)
+    _backdate_changes(customer, _at(rng, first_contact, today), since)
 
     days = _contact_days(rng, first_contact, today, rng.randint(0, 5))
     grades = [GRADE_ORDER[min(GRADE_ORDER.index(final_grade), GRADE_ORDER.index(start_grade) + step + 1)] for step in range(len(days))]
@@ -130,7 +133,7 @@ def _prospect(rng, *, consultant: User, manager: User | None, today: date, codes
         # The last contact of some prospects asks for a follow-up today (due today); others keep the rule's date,
         # which for an old last contact lies in the past (overdue).
         requested = today if last and rng.random() < 0.25 else None
-        when = _at(rng, day)
+        when = _at(rng, day, today)
         services.contact_log(
             customer=customer, by=consultant, contacted_at=when, method=rng.choice(["phone", "showroom", "message", "phone"]),
             content=rng.choice(CONTENTS), result=rng.choice(RESULTS), grade_after=grade,
@@ -164,11 +167,14 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
             for _ in range(rng.randint(*PER_CONSULTANT))
         ]
         hot = [customer for customer in prospects if customer.grade in "HA"]
-        for customer in rng.sample(hot, min(2, len(hot))):
+        for customer in rng.sample(hot, min(1, len(hot))):  # the others order in demo.history.orders
+            # Shortly after the last contact, never before the first one, and not today.
+            base = customer.last_contact_on or customer.first_contact_on
+            ordered_on = max(customer.first_contact_on, min(today - timedelta(days=1), base + timedelta(days=rng.randint(0, 5))))
             services.order_record(
                 customer=customer, by=consultant,
                 fields={
-                    "ordered_on": today - timedelta(days=rng.randint(0, 14)),
+                    "ordered_on": ordered_on,
                     "car_model": customer.car_model or rng.choice(codes["models"]),
                     "colour": customer.colour or rng.choice(codes["colours"]),
                     "price": rng.choice([129800, 149800, 169800, 189800, 219800]),
@@ -177,15 +183,23 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
             )
         cold = [customer for customer in prospects if customer.grade in "CN" and customer.status == Customer.Status.ACTIVE]
         for index, customer in enumerate(rng.sample(cold, min(2, len(cold)))):
+            brand, model_name = brand_model(rng)
             defeat = services.defeat_file(
                 customer=customer, by=consultant,
                 fields={
                     "reason": rng.choice(reasons),
-                    "brand_bought": rng.choice(["丰田", "本田", "比亚迪", "吉利", "特斯拉"]),
-                    "model_bought": rng.choice(["凯美瑞", "雅阁", "汉", "星瑞", "Model 3"]),
+                    "brand_bought": brand,
+                    "model_bought": model_name,
                     "analysis": "客户对价格较敏感，竞品给出更大优惠",
                     "could_have_done": "更早邀约试驾，及时提供金融方案",
                 },
             )
             if index == 1:  # one approved (defeated), the other waiting for the manager's approval
                 services.defeat_approve(defeat=defeat, by=manager, comment="同意战败")
+            # Filed a few days after the last contact, decided the next day (never later than now).
+            filed_on = min(today - timedelta(days=2), (customer.last_contact_on or customer.first_contact_on) + timedelta(days=rng.randint(1, 6)))
+            filed_on = max(filed_on, customer.first_contact_on)
+            stamps = {"filed_at": _at(rng, filed_on, today)}
+            if index == 1:
+                stamps["decided_at"] = max(_at(rng, filed_on + timedelta(days=1), today), stamps["filed_at"])
+            Defeat.objects.filter(pk=defeat.pk).update(**stamps)

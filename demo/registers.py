@@ -1,18 +1,20 @@
-"""Demo data for the registers: two weeks of walk-ins and phone-ins, and each day's duty roster.
+"""Demo data for the registers: three months of walk-ins and phone-ins, and each day's duty roster.
 
 Runs after the prospects demo (demo/prospects.py): some walk-ins and calls are repeat contacts of customers that already
 exist (looked up by phone), the others create their cards through the register services, so each new
-card is pending sign-off, has its grade history and its first follow-up task.
+card is pending sign-off, has its grade history and its first follow-up task. Some first-time parties
+only look around and leave no details (no card). Today's rows all lie before now.
 """
 
 import random
 from datetime import date, time, timedelta
 
 from accounts.models import User
+from demo.history import HISTORY_DAYS, last_minute
 from leads import register_selectors, register_services
-from leads.models import CarModel, Channel, Colour, Customer
+from leads.models import CarModel, Channel, Colour, Customer, Visit
 
-DAYS = 14
+DAYS = HISTORY_DAYS
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "桂英",
          "建华", "志强", "海燕", "晓东", "红梅", "丽娟", "文博", "子涵", "雨轩", "浩然", "欣怡", "俊杰", "思远"]
@@ -37,9 +39,10 @@ def _new_phone(rng: random.Random, taken: set[str]) -> str:
             return phone
 
 
-def _arrivals(rng: random.Random, count: int) -> list[time]:
+def _arrivals(rng: random.Random, count: int, *, latest: int = 17 * 60 + 30) -> list[time]:
+    """`count` times from opening to `latest` (today: a while before now); the ones after `latest` are dropped."""
     minutes = sorted(rng.sample(range(9 * 60, 17 * 60 + 30), count))
-    return [time(m // 60, m % 60) for m in minutes]
+    return [time(m // 60, m % 60) for m in minutes if m <= latest]
 
 
 def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
@@ -61,22 +64,29 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
         roster = rng.sample(consultants, k=rng.randint(5, 7) if weekend else rng.randint(4, 5))
         register_services.duty_set(day=day, consultants=roster, by=manager)
 
-        arrivals = _arrivals(rng, rng.randint(7, 11) if weekend else rng.randint(3, 7))
+        latest = last_minute(day, today) - 15  # today: the parties that came in until a quarter of an hour ago
+        arrivals = _arrivals(rng, rng.randint(6, 9) if weekend else rng.randint(3, 6), latest=latest)
         for index, arrived in enumerate(arrivals):
-            regular = rng.choice(regulars) if regulars and rng.random() < 0.3 else None
+            known = [c for c in regulars if c.first_contact_on < day]  # only someone met before can come back
+            regular = rng.choice(known) if known and rng.random() < 0.3 else None
+            browsing = regular is None and rng.random() < 0.2  # looks around, leaves no details: no card
             consultant = (
                 regular.consultant if regular else register_selectors.rotation_suggest(day=day) or rng.choice(roster)
             )
             phone = regular.phone if regular else _new_phone(rng, taken)
             visit = register_services.visit_add(
                 by=reception, visit_date=day, arrived_at=arrived, consultant=consultant,
-                party_size=rng.choice([1, 1, 2, 2, 2, 3, 4]), phone=phone if regular or rng.random() < 0.5 else "",
+                party_size=rng.choice([1, 1, 2, 2, 2, 3, 4]), phone=phone if regular or (not browsing and rng.random() < 0.5) else "",
             )
             still_here = offset == 0 and index >= len(arrivals) - 2
             if still_here:
                 continue  # today's last parties are still in the showroom
             stay = rng.randint(15, 100)
-            left_minutes = min(arrived.hour * 60 + arrived.minute + stay, 23 * 60 + 59)
+            left_minutes = min(arrived.hour * 60 + arrived.minute + stay, last_minute(day, today) if offset == 0 else 23 * 60 + 59)
+            if browsing:
+                minutes = min(arrived.hour * 60 + arrived.minute + rng.randint(5, 20), left_minutes)
+                Visit.objects.filter(pk=visit.pk).update(left_at=time(minutes // 60, minutes % 60), discussion="随便看看，未留资料")
+                continue
             model, colour = rng.choice(models), rng.choice(colours)
             visit = register_services.visit_complete(
                 visit=visit, by=consultant, left_at=time(left_minutes // 60, left_minutes % 60),
@@ -88,8 +98,9 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
             if visit.is_first_visit:
                 regulars.append(Customer.objects.select_related("consultant").get(pk=visit.customer_id))
 
-        for called in _arrivals(rng, rng.randint(2, 5)):
-            regular = rng.choice(regulars) if regulars and rng.random() < 0.25 else None
+        for called in _arrivals(rng, rng.randint(1, 4), latest=latest + 10):
+            known = [c for c in regulars if c.first_contact_on < day]
+            regular = rng.choice(known) if known and rng.random() < 0.25 else None
             consultant = regular.consultant if regular else rng.choice(roster)
             model = rng.choice(models)
             call = register_services.phone_call_log(

@@ -17,17 +17,17 @@ def build(*, rng: random.Random, today: date, staff: dict[str, User]) -> None:
     targets = []
     for number in range(1, 9):
         consultant = staff[f"consultant{number}"]
-        sales = rng.randint(6, 14)
+        sales = rng.randint(3, 5)  # what a consultant of this showroom sells in a month, a little more
         for month in months:
             targets.append(
                 MonthlyTarget(
                     consultant=consultant,
                     month=month,
                     sales=sales,
-                    test_drives=sales * 2 + rng.randint(0, 4),
-                    return_visits=sales * 2 + rng.randint(0, 6),
-                    prospecting=rng.randint(5, 15),
-                    contacts=sales * 12 + rng.randint(0, 40),
+                    test_drives=sales * 2 + rng.randint(0, 3),
+                    return_visits=sales + rng.randint(0, 3),
+                    prospecting=rng.randint(3, 8),
+                    contacts=sales * 20 + rng.randint(0, 30),
                     updated_by=staff["salesmgr"],
                 )
             )

@@ -144,6 +144,44 @@ class ConsultantRow:
 
 
 @dataclass
+class ConsultantSection:
+    """One consultant's part of the meeting: the figures of their summary row and the lists behind them."""
+
+    row: ConsultantRow
+    due_today: list[Task] = field(default_factory=list)
+    overdue: list[Task] = field(default_factory=list)
+    h_grade: list[Customer] = field(default_factory=list)
+    stuck: list[Customer] = field(default_factory=list)
+    unsigned: list[Customer] = field(default_factory=list)
+    postponements: list[PlannedDate] = field(default_factory=list)
+    # Shown open: the consultant has overdue work, or the page is narrowed (the user asked for these rows).
+    is_open: bool = False
+
+    @property
+    def consultant(self) -> User:
+        return self.row.consultant
+
+    @property
+    def has_rows(self) -> bool:
+        return any(getattr(self, name) for name in (*FIGURES, "postponements"))
+
+
+@dataclass
+class MeetingFilter:
+    """What `?consultant=<id>&list=<figure>` keeps of the page; a value the user may not have is dropped."""
+
+    consultant: User | None = None
+    list: str | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return self.consultant is not None or self.list is not None
+
+    def shows(self, name: str) -> bool:
+        return self.list is None or self.list == name
+
+
+@dataclass
 class MorningMeeting:
     rows: list[ConsultantRow]
     totals: ConsultantRow
@@ -154,6 +192,9 @@ class MorningMeeting:
     unsigned: list[Customer] = field(default_factory=list)
     # H/A prospects' follow-ups postponed past the rule in the last POSTPONEMENT_DAYS days, newest first.
     postponements: list[PlannedDate] = field(default_factory=list)
+    # The lists above again, one section per consultant of the summary (those the filter keeps).
+    sections: list[ConsultantSection] = field(default_factory=list)
+    filter: MeetingFilter = field(default_factory=MeetingFilter)
 
 
 POSTPONEMENT_DAYS = 7
@@ -178,11 +219,15 @@ def _figures_per_consultant(tasks: QuerySet[Task], customers: QuerySet[Customer]
     return figures
 
 
-def morning_meeting(user: User, *, today: date) -> MorningMeeting:
+def morning_meeting(
+    user: User, *, today: date, consultant_id: int | None = None, only: str | None = None
+) -> MorningMeeting:
     """Per visible active consultant: today's due, overdue, H prospects, unsigned cards, stuck; and the lists
-    (with the last week's postponements of H/A prospects).
+    (with the last week's postponements of H/A prospects), flat and grouped by consultant.
 
-    A fixed number of queries whatever the volume: one per figure table, one per list.
+    `consultant_id` (one of the summary's consultants) and `only` (one of FIGURES) narrow the lists, never
+    the summary; any other value is ignored. A fixed number of queries whatever the volume: one per figure
+    table, one per list.
     """
     consultants = list(consultants_visible_to(user).filter(is_active=True).order_by("team__name", "username"))
     ids = [c.pk for c in consultants]
@@ -195,19 +240,56 @@ def morning_meeting(user: User, *, today: date) -> MorningMeeting:
         ConsultantRow(consultant=c, **{name: figures[c.pk].get(name, 0) for name in FIGURES}) for c in consultants
     ]
     totals = ConsultantRow(consultant=None, **{name: sum(getattr(r, name) for r in rows) for name in FIGURES})
-    task_list = tasks.select_related("customer__consultant", "assignee").order_by("due_on", "id")
+
+    chosen = MeetingFilter(
+        consultant=next((c for c in consultants if c.pk == consultant_id), None),
+        list=only if only in FIGURES else None,
+    )
+    if chosen.consultant is not None:  # the lists of one consultant only: the same queries, fewer rows
+        tasks = tasks.filter(assignee=chosen.consultant)
+        customers = customers.filter(consultant=chosen.consultant)
+    task_list = tasks.select_related("customer__consultant", "customer__car_model", "assignee").order_by("due_on", "id")
     customer_list = customers.select_related("consultant", "car_model")
-    pending_list = list(task_list.filter(due_on__lte=today))  # one query for the due-today and overdue lists
-    return MorningMeeting(
+    shows = chosen.shows
+    # One query for the due-today and overdue lists.
+    pending_list = list(task_list.filter(due_on__lte=today)) if shows("due_today") or shows("overdue") else []
+    meeting = MorningMeeting(
         rows=rows,
         totals=totals,
-        due_today=[t for t in pending_list if t.due_on == today],
-        overdue=[t for t in pending_list if t.due_on < today],
-        h_grade=list(customer_list.filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE).order_by("consultant_id", "graded_on", "pk")),
-        stuck=list(filter_stuck(customer_list, today=today).order_by("consultant_id", "graded_on", "pk")),
-        unsigned=list(customer_list.filter(card_status=Customer.CardStatus.PENDING).order_by("consultant_id", "created_at", "pk")),
-        postponements=_postponements(customers, today=today),
+        due_today=[t for t in pending_list if t.due_on == today] if shows("due_today") else [],
+        overdue=[t for t in pending_list if t.due_on < today] if shows("overdue") else [],
+        h_grade=list(
+            customer_list.filter(grade=Customer.Grade.H, status=Customer.Status.ACTIVE).order_by("consultant_id", "graded_on", "pk")
+        ) if shows("h_grade") else [],
+        stuck=list(filter_stuck(customer_list, today=today).order_by("consultant_id", "graded_on", "pk")) if shows("stuck") else [],
+        unsigned=list(
+            customer_list.filter(card_status=Customer.CardStatus.PENDING).order_by("consultant_id", "created_at", "pk")
+        ) if shows("unsigned") else [],
+        postponements=_postponements(customers, today=today) if chosen.list is None else [],
+        filter=chosen,
     )
+    meeting.sections = _sections(meeting, rows)
+    return meeting
+
+
+def _sections(meeting: MorningMeeting, rows: list[ConsultantRow]) -> list[ConsultantSection]:
+    """The lists split by consultant (tasks by assignee, customers and postponements by the customer's
+    consultant), in the summary's order; with a filter, only the sections it keeps."""
+    chosen = meeting.filter
+    sections = {row.consultant.pk: ConsultantSection(row=row, is_open=bool(row.overdue) or chosen.is_set) for row in rows}
+    for name in ("due_today", "overdue"):
+        for task in getattr(meeting, name):
+            getattr(sections[task.assignee_id], name).append(task)
+    for name in ("h_grade", "stuck", "unsigned"):
+        for customer in getattr(meeting, name):
+            getattr(sections[customer.consultant_id], name).append(customer)
+    for row in meeting.postponements:
+        sections[row.task.customer.consultant_id].postponements.append(row)
+    if chosen.consultant is not None:
+        return [sections[chosen.consultant.pk]]
+    if chosen.list is not None:
+        return [section for section in sections.values() if getattr(section, chosen.list)]
+    return list(sections.values())
 
 
 def _postponements(customers: QuerySet[Customer], *, today: date) -> list[PlannedDate]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -66,9 +67,32 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @allowed(permissions.may_run_morning_meeting)
 def morning(request: HttpRequest) -> HttpResponse:
+    """The meeting per consultant; `?consultant=<id>&list=<figure>` (the summary's links) narrows the lists.
+
+    A consultant the user may not see, or an unknown list, is ignored by the selector: the whole meeting."""
     day = timezone.localdate()
-    meeting = selectors.morning_meeting(request.user, today=day)
-    return render(request, "followups/meeting_morning.html", {"day": day, "meeting": meeting})
+    consultant = request.GET.get("consultant", "")
+    meeting = selectors.morning_meeting(
+        request.user,
+        today=day,
+        consultant_id=int(consultant) if consultant.isdecimal() and len(consultant) < 10 else None,
+        only=request.GET.get("list"),
+    )
+    return render(
+        request,
+        "followups/meeting_morning.html",
+        {"day": day, "meeting": meeting, "list_label": MEETING_LISTS.get(meeting.filter.list)},
+    )
+
+
+# The summary's columns and the lists behind them (`?list=`), in the page's order.
+MEETING_LISTS = {
+    "due_today": gettext_lazy("Due today"),
+    "overdue": gettext_lazy("Overdue"),
+    "h_grade": gettext_lazy("H-grade"),
+    "unsigned": gettext_lazy("Unsigned cards"),
+    "stuck": gettext_lazy("Stuck"),
+}
 
 
 # --- Weekly H-grade list ---------------------------------------------------------------------------

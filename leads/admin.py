@@ -10,10 +10,16 @@ from leads.models import (
 
 
 class CodeListAdmin(admin.ModelAdmin):
+    """Code lists are kept on the application's pages (leads.views.codelists); an entry in use is never
+    deleted, only deactivated."""
+
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(CarModel, CodeListAdmin)

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,34 @@ def search_condition(text: str) -> Q:
     return condition
 
 
+# The list's sortable columns: `?sort=<key>` or `?sort=-<key>`; anything else keeps the default order
+# (newest first). Each key orders by these expressions, then by id so that pages never overlap.
+GRADE_RANK = Case(*(When(grade=grade, then=Value(rank)) for rank, grade in enumerate(Customer.Grade.values)))
+SORTS = {
+    "name": [F("name")],
+    "grade": [GRADE_RANK],  # O, H, A … N: the hottest first, not alphabetical
+    "next_followup": [F("next_followup_on")],
+    "last_contact": [F("last_contact_on")],
+    "created": [F("created_at")],
+    "consultant": [F("consultant__last_name"), F("consultant__first_name"), F("consultant__username")],
+}
+MANAGER_SORTS = {"consultant"}
+
+
+class CustomerOrdering(django_filters.OrderingFilter):
+    """OrderingFilter over `SORTS`, one key at a time; an empty date sorts last whichever the direction."""
+
+    def filter(self, qs, value):
+        params = [param for param in (value or []) if param]
+        if not params:
+            return qs
+        param = params[0]
+        descending = param.startswith("-")
+        expressions = SORTS[param.removeprefix("-")]
+        ordering = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions]
+        return qs.order_by(*ordering, "-pk" if descending else "pk")
+
+
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or phone"), method="filter_search")
     grade = django_filters.ChoiceFilter(label=_("grade"), choices=Customer.Grade.choices, empty_label=_("All"))
@@ -32,10 +60,11 @@ class CustomerFilter(django_filters.FilterSet):
     channel = django_filters.ModelChoiceFilter(label=_("source channel"), queryset=Channel.objects.all(), empty_label=_("All"))
     consultant = django_filters.ModelChoiceFilter(label=_("consultant"), queryset=User.objects.none(), empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
+    sort = CustomerOrdering(fields=[(key, key) for key in SORTS], widget=forms.HiddenInput)
 
     class Meta:
         model = Customer
-        fields = ["q", "grade", "status", "channel", "consultant", "overdue"]
+        fields = ["q", "grade", "status", "channel", "consultant", "overdue", "sort"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,13 +72,25 @@ class CustomerFilter(django_filters.FilterSet):
             self.filters["consultant"].queryset = holders_visible_to(user)
         else:
             del self.filters["consultant"]
+            choices = [(key, label) for key, label in self.filters["sort"].extra["choices"] if key.removeprefix("-") not in MANAGER_SORTS]
+            self.filters["sort"].extra["choices"] = choices
         for name, field in self.form.fields.items():
+            if isinstance(field.widget, forms.HiddenInput):
+                continue
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             elif isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"
             else:
                 field.widget.attrs.update({"class": "form-control form-control-sm", "type": "search"})
+
+    @property
+    def current_sort(self) -> str:
+        """The valid `?sort=` in force ("" for the default order)."""
+        if not self.is_bound or "sort" in self.form.errors:  # errors: the form cleaned (a bad filter elsewhere ignored)
+            return ""
+        value = self.form.cleaned_data.get("sort")
+        return value[0] if value else ""
 
     def filter_search(self, queryset, name, value):
         if not value.strip():

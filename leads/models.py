@@ -10,7 +10,8 @@ User = settings.AUTH_USER_MODEL
 
 
 class CodeList(models.Model):
-    """A short list the administrator edits in the admin (models, colours, channels, reasons)."""
+    """A short list the head of sales edits on the code list pages (models, colours, channels, reasons);
+    an entry is deactivated, never deleted, and its edits keep their history."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -25,12 +26,16 @@ class CodeList(models.Model):
 
 
 class CarModel(CodeList):
+    history = HistoricalRecords()
+
     class Meta(CodeList.Meta):
         verbose_name = _("car model")
         verbose_name_plural = _("car models")
 
 
 class Colour(CodeList):
+    history = HistoricalRecords()
+
     class Meta(CodeList.Meta):
         verbose_name = _("colour")
         verbose_name_plural = _("colours")
@@ -40,6 +45,7 @@ class Channel(CodeList):
     """Where the customer heard of us: A newspaper … J other, as on the paper register."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
+    history = HistoricalRecords()
 
     class Meta(CodeList.Meta):
         ordering = ["sort_order", "code"]
@@ -51,6 +57,8 @@ class Channel(CodeList):
 
 
 class DefeatReason(CodeList):
+    history = HistoricalRecords()
+
     class Meta(CodeList.Meta):
         verbose_name = _("defeat reason")
         verbose_name_plural = _("defeat reasons")
@@ -105,7 +113,8 @@ class Customer(models.Model):
     # Statuses in which an order may be recorded (a second car on an open order included).
     ORDERABLE_STATUSES = (Status.ACTIVE, Status.ORDERED)
 
-    name = models.CharField(_("name"), max_length=50)
+    # "Name" (姓名, a person's) rather than "name" (名称, a code list entry's): the same English word.
+    name = models.CharField(_("Name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, unique=True, help_text=_("Mobile (11 digits) or landline with area code"))
     phone2 = models.CharField(_("second phone"), max_length=20, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)

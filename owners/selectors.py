@@ -1,5 +1,6 @@
 """Reads of owners and defeated customers, scoped by leads.selectors.customers_for_user."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -13,7 +14,9 @@ from leads.filters import MIN_PHONE_DIGITS
 from leads.models import Customer, CustomerChange, Defeat
 from leads.phones import search_digits
 from leads.selectors import customers_for_user
-from owners.models import Referral, Vehicle
+from common import bounds
+from owners import care
+from owners.models import CareMilestone, Referral, Vehicle
 from owners.services import OWNER_TASK_KINDS
 
 VIP_REFERRALS = 3
@@ -104,6 +107,42 @@ def owner_card(user: User, pk: int, *, today: date) -> Customer:
         Prefetch("tasks", queryset=care_tasks, to_attr="care_tasks"),
     )
     return _owner(queryset, pk)
+
+
+COMING_MILESTONES = 5
+
+
+@dataclass(frozen=True)
+class ComingMilestone:
+    """A care-plan step not yet due: the daily job makes its task on `due_on` (no task exists before)."""
+
+    due_on: date
+    kind: str  # the task kind's label
+    purpose: str
+    vehicle: Vehicle
+    offers_trade_in: bool
+
+
+def coming_milestones(owner: Customer, *, today: date, limit: int = COMING_MILESTONES) -> list[ComingMilestone]:
+    """The owner's next `limit` care-plan steps after `today`, dated as the daily job dates them
+    (`owners.services._care_rows`: each active milestone within bounds, from each vehicle's delivery
+    date; the same kind on the same day once). Reads `owner.vehicle_list` (preloaded by `owner_card`)
+    and the care plan (one query). Only an owner (delivered) gets care tasks, so only an owner has any."""
+    if owner.status != Customer.Status.DELIVERED or not owner.vehicle_list:
+        return []
+    milestones = CareMilestone.objects.filter(
+        is_active=True, months__lte=bounds.MILESTONE_MONTHS_MAX, days__lte=bounds.MILESTONE_DAYS_MAX
+    )
+    coming: dict[tuple[str, date], ComingMilestone] = {}
+    for milestone in milestones:
+        for vehicle in owner.vehicle_list:
+            due = care.milestone_due(vehicle.delivered_on, months=milestone.months, days=milestone.days)
+            if due > today and (milestone.kind, due) not in coming:
+                coming[(milestone.kind, due)] = ComingMilestone(
+                    due_on=due, kind=milestone.get_kind_display(), purpose=milestone.purpose, vehicle=vehicle,
+                    offers_trade_in=milestone.offers_trade_in,
+                )
+    return sorted(coming.values(), key=lambda step: (step.due_on, step.kind))[:limit]
 
 
 def _latest_defeat(field: str) -> Subquery:

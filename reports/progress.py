@@ -19,6 +19,9 @@ from followups.models import PlannedDate, Task
 from leads.models import Contact, Customer
 from reports.periods import days_between, local_days, month_first, month_last
 
+# `?print=all` lays every row of the sheet on one page to print, up to this many (a note says when cut).
+PRINT_MAX_ROWS = 1000
+
 GRADE_RANK = Case(
     *[When(grade=g, then=Value(i)) for i, g in enumerate(Customer.Grade.values)], output_field=IntegerField()
 )

@@ -28,7 +28,7 @@ from reports.defeats import defeat_analysis
 from reports.forms import DayForm, MonthForm, ProgressForm, RangeForm, TargetsForm, default_range, picker
 from reports.grouping import CONSULTANT_ORDER
 from reports.periods import month_first, previous_month
-from reports.progress import progress_prospects, progress_sheet
+from reports.progress import PRINT_MAX_ROWS, progress_prospects, progress_sheet
 from reports.models import ReportExport
 from reports.services import export_record, monthly_targets_copy, monthly_targets_save
 from reports.targets import targets_for_month
@@ -94,6 +94,11 @@ def progress(request):
         if _xlsx_wanted(request):
             sheet = progress_sheet(consultant=consultant, month=month, customers=list(prospects))
             return export_xlsx(request, name=f"progress-{consultant.username}-{month:%Y%m}", sheets=progress_tables.sheets(sheet))
+        if request.GET.get("print") == "all":  # every row on one page, to print (at most PRINT_MAX_ROWS)
+            rows = list(prospects[: PRINT_MAX_ROWS + 1])
+            context.update(print_all=True, print_max=PRINT_MAX_ROWS, print_cut=len(rows) > PRINT_MAX_ROWS)
+            context["sheet"] = progress_sheet(consultant=consultant, month=month, customers=rows[:PRINT_MAX_ROWS])
+            return render(request, "reports/progress_report.html", context)
         page = Paginator(prospects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["sheet"] = progress_sheet(consultant=consultant, month=month, customers=list(page.object_list))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.permissions import allowed
@@ -28,6 +29,39 @@ CREATED_CARDS_KEPT = 20
 
 
 
+# The customer table's columns: (label, `?sort=` key or "" when the column does not sort).
+CUSTOMER_COLUMNS = [
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("Phone"), ""),
+    (gettext_lazy("Grade"), "grade"),
+    (gettext_lazy("Status"), ""),
+    (gettext_lazy("Model"), ""),
+    (gettext_lazy("Consultant"), "consultant"),
+    (gettext_lazy("Next follow-up"), "next_followup"),
+    (gettext_lazy("Last contact"), "last_contact"),
+    (gettext_lazy("Created"), "created"),
+    (gettext_lazy("Card"), ""),
+]
+
+
+def _customer_columns(customer_filter: CustomerFilter) -> list[dict]:
+    """The header cells: label, and for a column the user may sort by, the `sort` its link sets (the
+    other direction when it is the current order) and the current direction ("asc", "desc" or "")."""
+    sortable = {key for key, _label in customer_filter.filters["sort"].extra["choices"]}
+    current = customer_filter.current_sort
+    columns = []
+    for label, key in CUSTOMER_COLUMNS:
+        if key not in sortable:
+            columns.append({"label": label, "sort": "", "direction": ""})
+        elif current == key:
+            columns.append({"label": label, "sort": f"-{key}", "direction": "asc"})
+        elif current == f"-{key}":
+            columns.append({"label": label, "sort": key, "direction": "desc"})
+        else:
+            columns.append({"label": label, "sort": key, "direction": ""})
+    return columns
+
+
 @allowed(permissions.may_work_customers)
 def customer_list(request):
     customers = (
@@ -41,7 +75,10 @@ def customer_list(request):
         del params["q"]
     customer_filter = CustomerFilter(params or None, queryset=customers, user=request.user)
     page = CappedPaginator(customer_filter.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": customer_filter, "page": page, "today": timezone.localdate(), "search_refused": search_refused}
+    context = {
+        "filter": customer_filter, "page": page, "today": timezone.localdate(), "search_refused": search_refused,
+        "columns": _customer_columns(customer_filter),
+    }
     template = "leads/_customer_table.html" if request.htmx else "leads/customer_list.html"
     return render(request, template, context)
 

@@ -39,7 +39,8 @@ def owner_list(request: HttpRequest) -> HttpResponse:
 
 @allowed(permissions.may_work_customers)
 def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.owner_card(request.user, pk, today=timezone.localdate())
+    today = timezone.localdate()
+    owner = selectors.owner_card(request.user, pk, today=today)
     return render(request, "owners/owner_detail.html", {
         "owner": owner,
         "vehicles": owner.vehicle_list,
@@ -48,6 +49,7 @@ def owner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consultant_history": owner.consultant_history,
         "status_history": owner.status_history,
         "care_tasks": owner.care_tasks,
+        "coming_milestones": selectors.coming_milestones(owner, today=today),
         "item_kinds": ITEM_FORMS,
     })
 

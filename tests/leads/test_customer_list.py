@@ -172,3 +172,110 @@ def test_search_reads_full_width_digits_and_the_country_prefix_like_a_typed_numb
     CustomerFactory(name="Found", phone="13912345678", consultant=consultant)
     CustomerFactory(name="Not found", phone="13800000000", consultant=consultant)
     assert names_on(login(consultant).get(URL, {"q": typed})) == {"Found"}
+
+
+# --- Column sorting (?sort=) -------------------------------------------------------------------------
+
+
+def names_in_order(response) -> list[str]:
+    return [customer.name for customer in response.context["page"].object_list]
+
+
+def test_sort_by_name_both_ways(login, consultant):
+    for name in ["Bo", "Al", "Cy"]:
+        CustomerFactory(name=name, consultant=consultant)
+    client = login(consultant)
+
+    assert names_in_order(client.get(URL, {"sort": "name"})) == ["Al", "Bo", "Cy"]
+    assert names_in_order(client.get(URL, {"sort": "-name"})) == ["Cy", "Bo", "Al"]
+
+
+def test_sort_by_grade_puts_the_hottest_first(login, consultant):
+    for grade in ["B", "N", "O", "H", "A"]:
+        CustomerFactory(name=f"Grade {grade}", grade=grade, consultant=consultant)
+
+    response = login(consultant).get(URL, {"sort": "grade"})
+
+    assert names_in_order(response) == ["Grade O", "Grade H", "Grade A", "Grade B", "Grade N"]
+
+
+def test_sort_by_dates_keeps_empty_dates_last(login, consultant):
+    CustomerFactory(name="None", consultant=consultant, next_followup_on=None, last_contact_on=None)
+    CustomerFactory(name="Early", consultant=consultant, next_followup_on=date(2030, 1, 1), last_contact_on=date(2024, 1, 1))
+    CustomerFactory(name="Late", consultant=consultant, next_followup_on=date(2030, 6, 1), last_contact_on=date(2024, 6, 1))
+    client = login(consultant)
+
+    assert names_in_order(client.get(URL, {"sort": "next_followup"})) == ["Early", "Late", "None"]
+    assert names_in_order(client.get(URL, {"sort": "-next_followup"})) == ["Late", "Early", "None"]
+    assert names_in_order(client.get(URL, {"sort": "-last_contact"})) == ["Late", "Early", "None"]
+
+
+def test_sort_by_created(login, consultant):
+    first = CustomerFactory(name="First", consultant=consultant)
+    second = CustomerFactory(name="Second", consultant=consultant)
+    Customer.objects.filter(pk=first.pk).update(created_at=second.created_at.replace(year=2020))
+
+    assert names_in_order(login(consultant).get(URL, {"sort": "created"})) == ["First", "Second"]
+    assert names_in_order(login(consultant).get(URL, {"sort": "-created"})) == ["Second", "First"]
+
+
+def test_manager_sorts_by_consultant(login, showroom_manager, consultant, teammate):
+    consultant.last_name, teammate.last_name = "Zhao", "Li"
+    consultant.save(update_fields=["last_name"])
+    teammate.save(update_fields=["last_name"])
+    CustomerFactory(name="Alice's", consultant=consultant)
+    CustomerFactory(name="Amy's", consultant=teammate)
+    client = login(showroom_manager)
+
+    assert names_in_order(client.get(URL, {"sort": "consultant"})) == ["Amy's", "Alice's"]
+    assert names_in_order(client.get(URL, {"sort": "-consultant"})) == ["Alice's", "Amy's"]
+
+
+@pytest.mark.parametrize("sort", ["consultant", "password", "-consultant__password", "name;drop", "phone"])
+def test_sort_outside_the_whitelist_keeps_the_default_order(login, consultant, sort):
+    old = CustomerFactory(name="Old", consultant=consultant)
+    CustomerFactory(name="New", consultant=consultant)
+    Customer.objects.filter(pk=old.pk).update(created_at=old.created_at.replace(year=2020))
+
+    response = login(consultant).get(URL, {"sort": sort})  # consultant: managers only
+
+    assert response.status_code == 200
+    assert names_in_order(response) == ["New", "Old"]
+    assert 'data-testid="sort-consultant"' not in response.text
+
+
+def test_header_links_keep_filters_and_show_the_current_order(login, consultant):
+    CustomerFactory(name="Only", grade="H", consultant=consultant)
+
+    response = login(consultant).get(URL, {"grade": "H", "sort": "name", "page": "1"})
+
+    text = response.text
+    assert 'href="?grade=H&amp;sort=-name"' in text  # the other direction, the filter kept, back to page 1
+    assert 'href="?grade=H&amp;sort=grade"' in text
+    assert "Name ▲" in text and 'aria-sort="ascending"' in text
+    assert 'name="sort" value="name"' in text  # the filter form keeps the order when a filter changes
+    descending = login(consultant).get(URL, {"sort": "-name"}).text
+    assert "Name ▼" in descending and 'href="?sort=name"' in descending
+
+
+def test_pagination_links_keep_the_sort(login, consultant, settings):
+    settings.PAGE_SIZE = 2
+    for name in ["A1", "A2", "A3"]:
+        CustomerFactory(name=name, consultant=consultant)
+    client = login(consultant)
+
+    first = client.get(URL, {"sort": "-name"})
+    assert names_in_order(first) == ["A3", "A2"]
+    assert 'href="?sort=-name&amp;page=2"' in first.text
+    assert names_in_order(client.get(URL, {"sort": "-name", "page": "2"})) == ["A1"]
+
+
+@pytest.mark.parametrize("sort", ["grade", "-consultant", "next_followup"])
+@pytest.mark.parametrize("count", [10, 200])
+def test_sorted_list_runs_constant_queries(login, showroom_manager, consultant, teammate, count, sort, django_assert_num_queries):
+    _bulk_customers(consultant, count // 2)
+    _bulk_customers(teammate, count // 2)
+    client = login(showroom_manager)
+    with django_assert_num_queries(2 + 1 + 1 + 2 + 1 + 3):  # as unsorted
+        response = client.get(URL, {"grade": "B", "sort": sort})
+    assert len(names_on(response)) == min(count, 25)

@@ -112,7 +112,7 @@ def test_owner_card_runs_constant_queries(login, consultant, items, django_asser
                      referred_on=date(2024, 1, 1))
     client = login(consultant)
     # when the card is opened, then the number of queries does not grow with what it shows
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("owners:owner_detail", args=[mine.pk]))
     assert len(response.context["vehicles"]) == items + 1 and len(response.context["referrals"]) == items
 

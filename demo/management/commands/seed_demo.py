@@ -9,12 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from demo import followups, owners, planning, prospects, registers, targets
+from demo import followups, history, owners, planning, prospects, registers, targets
 from demo.staff import DEMO_PASSWORD, DEMO_STAFF, build_staff, demo_staff_exists
 
-# In this order: registers attach to existing customers, owners need prospects, the daily job and
-# the targets and the weekly management loop (improvement actions, success plans) come last.
-BUILDERS = [prospects.build, registers.build, owners.build, followups.build, targets.build, planning.build]
+# In this order: registers attach to existing customers, the orders and deliveries of the three months
+# need both, owners need prospects, the daily job and the targets and the weekly management loop
+# (improvement actions, success plans) come next; last, every stamp is moved to its event's time.
+BUILDERS = [
+    prospects.build, registers.build, history.orders, owners.build, followups.build, targets.build, planning.build,
+    history.finish,
+]
 
 
 class Command(BaseCommand):
@@ -40,7 +44,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 staff = build_staff()
                 for build in BUILDERS:
+                    step = time.monotonic()
                     build(rng=rng, today=today, staff=staff)
+                    if options.get("verbosity", 1) > 1:
+                        self.stdout.write(f"  {build.__module__}.{build.__name__}: {time.monotonic() - step:.1f} s")
             self.stdout.write(self.style.SUCCESS(f"Demo dealership created in {time.monotonic() - started:.1f} s."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, last_name, first_name, role, _team in DEMO_STAFF:
