@@ -82,6 +82,19 @@ class ReportExport(models.Model):
     def title(self) -> str:
         return self.TITLES.get(self.report, self.report)
 
+    # What the log calls the pickers' parameters.
+    FILTER_LABELS = {
+        "day": _("Day"), "month": _("Month"), "start": _("From"), "end": _("To"), "consultant": _("Consultant"),
+        "status": _("Status"), "owner": _("Person responsible"),
+    }
+
+    @property
+    def filter_list(self) -> list[tuple[str, str]]:
+        """The filters as (label, value) pairs a person reads."""
+        from urllib.parse import parse_qsl
+
+        return [(str(self.FILTER_LABELS.get(key, key)), value) for key, value in parse_qsl(self.filters)]
+
 
 class ImprovementAction(models.Model):
     """One action of the weekly sales-management meeting's improvement plan (持续改进行动计划): what was

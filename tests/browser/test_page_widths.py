@@ -97,3 +97,34 @@ def test_visit_register_is_one_card_per_party_on_a_phone(open_page, live_server,
     assert page.locator("[data-testid=visit-rows] thead").is_visible()
     assert rows.first.locator("td").nth(8).is_visible()
     screenshot(page, "visit_register_desktop")
+
+
+# Words the Chinese interface shows as they are: the product's name, the presets' and brands' models,
+# file types, VIN and DM (as the manuals write them).
+LATIN_KEPT = {"CRM", "SVW", "Lotus", "VIN", "DM", "xlsx", "csv", "Model", "RAV", "SUV", "VIP", "PLUS", "Pro", "Max"}
+
+
+def latin_words(page) -> set[str]:
+    # Data shown as it is stored (a file's name) is marked `data-raw` and left out.
+    text = page.evaluate(
+        "() => { let text = document.body.innerText;"
+        " document.querySelectorAll('[data-raw]').forEach(e => { text = text.split(e.innerText).join(' '); });"
+        " return text; }"
+    )
+    import re
+
+    return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in LATIN_KEPT}
+
+
+def test_the_chinese_interface_shows_no_english_word(open_page, live_server, dealership):
+    found = []
+    for username in ROLES:
+        user = dealership[username]
+        page = open_page(user, size=DESKTOP, password=DEMO_PASSWORD)
+        for path in pages_of(user):
+            page.goto(live_server.url + path)
+            words = latin_words(page)
+            if words:
+                found.append(f"{username} {path}: {sorted(words)[:12]}")
+        page.context.close()
+    assert not found, "\n".join(found)

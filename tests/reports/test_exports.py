@@ -73,7 +73,7 @@ def test_the_export_log_lists_every_download_newest_first(login, sales_manager, 
         assert rows == [(sales_manager, "board"), (showroom_manager, "daily")]
         content = page.content.decode()
         assert "Performance board" in content and "Daily activity report" in content
-        assert "month=2026-03" in content and "day=2026-03-10" in content
+        assert "Month：2026-03" in content and "Day：2026-03-10" in content
 
 
 @pytest.mark.parametrize("who", ["consultant", "showroom_manager", "reception"])
