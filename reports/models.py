@@ -58,6 +58,7 @@ class ReportExport(models.Model):
         "targets": _("Monthly targets"),
         "actual_vs_target": _("Actual vs target"),
         "history": _("Current vs history"),
+        "morning_xlsx": _("Morning meeting"),
         "improvement_actions": _("Improvement actions"),
     }
 

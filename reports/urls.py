@@ -16,6 +16,7 @@ urlpatterns = [
     path("exports/", views.exports, name="exports"),
     path("actual-vs-target/", views.actual_vs_target_view, name="actual_vs_target"),
     path("history/", views.history_view, name="history"),
+    path("morning-meeting.xlsx", views.morning_xlsx, name="morning_xlsx"),
 ]
 
 # The weekly management loop: improvement actions and success plans.

@@ -19,8 +19,10 @@ from accounts.models import User
 from accounts.permissions import allowed
 from accounts.visibility import consultants_visible_to
 from reports import (
-    board_tables, channels_tables, daily_tables, defeats_tables, progress_tables, targets_tables, weekly_tables,
+    board_tables, channels_tables, daily_tables, defeats_tables, meeting_tables, progress_tables, targets_tables,
+    weekly_tables,
 )
+from followups.selectors import morning_meeting
 from reports.board import performance_board
 from reports.channels import channel_report
 from reports.daily import daily_activity
@@ -234,3 +236,12 @@ def history_view(request):
         return export_xlsx(request, name=f"history-{history.day:%Y%m%d}", sheets=weekly_tables.history_sheets(history))
     context = {"form": form, "history": history, "rows": weekly_tables.history_rows(history) if history else []}
     return render(request, "reports/history.html", context)
+
+
+@allowed(permissions.may_run_morning_meeting)
+@require_GET
+def morning_xlsx(request):
+    """The morning meeting's file (the page is followups:morning; managers only, recorded)."""
+    day = timezone.localdate()
+    meeting = morning_meeting(request.user, today=day)
+    return export_xlsx(request, name=f"morning-meeting-{day:%Y%m%d}", sheets=meeting_tables.sheets(meeting, day=day))

@@ -167,3 +167,26 @@ def test_the_grouped_and_the_filtered_meeting_run_constant_queries(
     assert response.status_code == 200
     shown = sum(len(s.overdue) + len(s.due_today) for s in response.context["meeting"].sections)
     assert shown == (rows // 2 if filtered else rows)
+
+
+def test_the_meeting_downloads_as_xlsx_for_managers_and_is_recorded(login, showroom_manager, consultant, other_consultant):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.models import ReportExport
+
+    mine = prospect_create(consultant=consultant, grade="H", name="晨会下载")
+    prospect_create(consultant=other_consultant, grade="H", name="别组客户")
+    client = login(showroom_manager)
+    assert 'data-testid="xlsx-link"' in client.get(reverse("followups:morning")).content.decode()
+    response = client.get(reverse("reports:morning_xlsx"))
+    book = load_workbook(BytesIO(response.content))
+    assert [sheet.title for sheet in book.worksheets][0] and len(book.worksheets) == 5
+    cells = {str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row}
+    assert mine.name in cells and "别组客户" not in cells  # the manager's team only
+    assert ReportExport.objects.get().user == showroom_manager
+
+
+def test_a_consultant_gets_404_on_the_meetings_file(login, consultant):
+    assert login(consultant).get(reverse("reports:morning_xlsx")).status_code == 404
