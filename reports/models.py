@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.bounds import Within
+from leads.models import SubmissionKeyed
 
 
 class MonthlyTarget(models.Model):
@@ -97,7 +98,26 @@ class ReportExport(models.Model):
         return [(str(self.FILTER_LABELS.get(key, key)), value) for key, value in parse_qsl(self.filters)]
 
 
-class ImprovementAction(models.Model):
+class EditedRecord(SubmissionKeyed):
+    """A row made from a form and edited since: who made it and who last changed it, and its version
+    (an edit form carries it; `reports.planning_services` refuses a stale one)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ImprovementAction(EditedRecord):
     """One action of the weekly sales-management meeting's improvement plan (持续改进行动计划): what was
     found, the measure, who carries it out and by when (SVW MⅢ-4: 具体的改进措施, 整改期限, 落实到人).
 
@@ -121,16 +141,6 @@ class ImprovementAction(models.Model):
         "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="improvement_actions",
         verbose_name=_("team"), help_text=_("Empty: the whole dealership"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(default=1)
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version", "submission_key", "updated_at", "updated_by"])
 
@@ -149,7 +159,7 @@ class ImprovementAction(models.Model):
         return self.status == self.Status.OPEN
 
 
-class SuccessPlan(models.Model):
+class SuccessPlan(EditedRecord):
     """A consultant's personal success plan for a month (个人成功计划, SVW BG-MⅢ-09), made by their showroom
     manager in a one-to-one from the reports: goals (one a line), the actions agreed, the next review."""
 
@@ -160,16 +170,6 @@ class SuccessPlan(models.Model):
     goals = models.TextField(_("goals"), help_text=_("One goal a line"))
     actions = models.TextField(_("actions"))
     next_review_on = models.DateField(_("next review"), validators=[Within("plan_date")])
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(default=1)
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version", "submission_key", "updated_at", "updated_by"])
 
@@ -192,7 +192,7 @@ class SuccessPlan(models.Model):
         return [line.strip() for line in self.goals.splitlines() if line.strip()]
 
 
-class OneToOneNote(models.Model):
+class OneToOneNote(SubmissionKeyed):
     """A one-to-one (一对一沟通) held on a success plan: what was said and the next steps agreed."""
 
     plan = models.ForeignKey(SuccessPlan, on_delete=models.PROTECT, related_name="notes", verbose_name=_("plan"))
@@ -203,7 +203,6 @@ class OneToOneNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
     written_at = models.DateTimeField(_("written at"), auto_now_add=True)
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
